@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"alliance"
+	"alliance/accession"
+)
+
+func (a *App) accession(ctx context.Context, args []string) error {
+	f := newFlags(a, "accession", "CODE [--org NATO|EU] [--at YYYY-MM-DD] [--json]",
+		"Shows a candidate's accession status on a date: its stage, each member that had ratified\n"+
+			"(with the date and which step that date is: parliament, head_of_state or deposit), and\n"+
+			"who was still pending. Example: alliance accession SE --at 2023-06-01").withJSON()
+	orgS := f.String("org", "NATO", "organisation: NATO or EU")
+	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return alliance.Errorf(alliance.EINVALID, "accession needs one state code, e.g. `alliance accession SE --at 2023-06-01`")
+	}
+	org, err := alliance.ParseOrg(*orgS)
+	if err != nil {
+		return err
+	}
+	at, err := dateFlag("at", *atS, a.today())
+	if err != nil {
+		return err
+	}
+	w, err := a.open(ctx, *f.db, true)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	code, err := stateCode(w.states, pos[0])
+	if err != nil {
+		return err
+	}
+	st := accession.StatusOf(w.history, w.states, org, code, at)
+	if *f.json {
+		return a.printJSON(st)
+	}
+	out := a.Stdout
+	fmt.Fprintf(out, "%s (%s): %s accession status on %s\n", st.Name, st.Candidate, org, at)
+	fmt.Fprintf(out, "Stage: %s\n", st.Stage)
+	var steps []string
+	for _, s := range []struct {
+		label string
+		d     alliance.Date
+	}{{"applied", st.Applied}, {"invited", st.Invited}, {"protocol signed", st.ProtocolSigned}, {"joined", st.Joined}} {
+		if !s.d.IsZero() {
+			steps = append(steps, s.label+" "+s.d.String())
+		}
+	}
+	if len(steps) > 0 {
+		fmt.Fprintln(out, strings.Join(steps, " · "))
+	}
+	if st.DaysSinceProtocol != nil {
+		fmt.Fprintf(out, "Days since protocol signature: %d\n", *st.DaysSinceProtocol)
+	}
+	if st.Stage != accession.StageRatifying && st.Stage != accession.StageMember {
+		return nil
+	}
+	fmt.Fprintf(out, "\nRatified (%d):\n", len(st.Ratified))
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  CODE\tMEMBER\tRATIFIED\tBASIS\tDAYS")
+	for _, r := range st.Ratified {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\n", r.Code, r.Name, r.Date, r.Basis, *r.Days)
+	}
+	tw.Flush()
+	fmt.Fprintf(out, "\nPending (%d):", len(st.Pending))
+	if len(st.Pending) == 0 {
+		fmt.Fprint(out, " none")
+	}
+	fmt.Fprintln(out)
+	for _, p := range st.PendingDetail {
+		var so []string
+		for _, s := range p.Steps {
+			so = append(so, fmt.Sprintf("%s %s", s.Step, s.Date))
+		}
+		if len(so) == 0 {
+			so = []string{"no step yet"}
+		}
+		fmt.Fprintf(out, "  %s  %-16s %s\n", p.Code, p.Name, strings.Join(so, ", "))
+	}
+	if len(st.Undated) > 0 {
+		fmt.Fprintf(out, "\nRatified on a date the dataset does not hold (%d): %s (see data/GAPS.md)\n", len(st.Undated), strings.Join(st.Undated, " "))
+	}
+	return nil
+}

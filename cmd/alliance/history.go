@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"alliance"
+)
+
+func (a *App) history(ctx context.Context, args []string) error {
+	f := newFlags(a, "history", "[--org NATO|EU] [--state CODE] [--type TYPE] [--from DATE] [--to DATE] [--json]",
+		"Lists the dated events of the ledger in date order, each with its source.").withJSON()
+	orgS := f.String("org", "", "only this organisation: NATO or EU")
+	stateS := f.String("state", "", "only events concerning this state (as a party or as the candidate)")
+	typeS := f.String("type", "", "only this event type (e.g. ratification, joined, article4_request)")
+	fromS := f.String("from", "", "only events on or after this date")
+	toS := f.String("to", "", "only events on or before this date")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return alliance.Errorf(alliance.EINVALID, "history takes no arguments, got %q", pos[0])
+	}
+	var flt alliance.Filter
+	if *orgS != "" {
+		o, err := alliance.ParseOrg(*orgS)
+		if err != nil {
+			return err
+		}
+		flt.Org = &o
+	}
+	if *typeS != "" {
+		t, err := alliance.ParseEventType(*typeS)
+		if err != nil {
+			return err
+		}
+		flt.Type = &t
+	}
+	for _, d := range []struct {
+		name string
+		v    string
+		dst  **alliance.Date
+	}{{"from", *fromS, &flt.From}, {"to", *toS, &flt.To}} {
+		if d.v != "" {
+			v, err := dateFlag(d.name, d.v, alliance.Date{})
+			if err != nil {
+				return err
+			}
+			*d.dst = &v
+		}
+	}
+	w, err := a.open(ctx, *f.db, true)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if *stateS != "" {
+		c, err := stateCode(w.states, *stateS)
+		if err != nil {
+			return err
+		}
+		flt.State = &c
+	}
+	recs := w.history.Filter(flt)
+	if *f.json {
+		out := make([]eventJSON, len(recs))
+		for i, r := range recs {
+			out[i] = toEventJSON(r)
+		}
+		return a.printJSON(out)
+	}
+	for _, r := range recs {
+		who := strings.Join(r.States, ",")
+		if r.Type == alliance.Ratification {
+			who += " for " + r.Candidate + " (" + string(r.Step) + ")"
+		}
+		fmt.Fprintf(a.Stdout, "%s  %-4s %-18s %-14s %s\n", r.Date, r.Org, r.Type, who, r.Title)
+		fmt.Fprintf(a.Stdout, "%36s source: %s\n", "", r.Source.URL)
+	}
+	fmt.Fprintf(a.Stdout, "%d events\n", len(recs))
+	return nil
+}
+
+// eventJSON is an event as the CLI and exports write it.
+type eventJSON struct {
+	Seq       int64           `json:"seq"`
+	Date      alliance.Date   `json:"date"`
+	Type      string          `json:"type"`
+	Org       string          `json:"org"`
+	States    []string        `json:"states"`
+	Candidate string          `json:"candidate,omitempty"`
+	Step      string          `json:"step,omitempty"`
+	Title     string          `json:"title"`
+	Source    alliance.Source `json:"source"`
+	Note      string          `json:"note,omitempty"`
+	Origin    string          `json:"origin"`
+	Recorded  string          `json:"recorded"`
+	Hash      string          `json:"hash"`
+}
+
+func toEventJSON(r *alliance.Record) eventJSON {
+	return eventJSON{Seq: r.Seq, Date: r.Date, Type: string(r.Type), Org: string(r.Org), States: r.States,
+		Candidate: r.Candidate, Step: string(r.Step), Title: r.Title, Source: r.Source, Note: r.Note,
+		Origin: string(r.Origin), Recorded: r.Recorded.UTC().Format("2006-01-02T15:04:05Z"), Hash: fmt.Sprintf("%x", r.Hash)}
+}

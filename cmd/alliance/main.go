@@ -1,0 +1,262 @@
+// Command alliance is an executable, sourced model of NATO's collective
+// defence: membership on any date, accession status and ratification lags,
+// every event with its source, in a tamper-evident ledger.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"alliance"
+	"alliance/data"
+	"alliance/dataset"
+	"alliance/ledger"
+	"alliance/sqlite"
+)
+
+// App holds what every command needs: its streams, the environment and the clock.
+type App struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Now            func() time.Time
+}
+
+type command struct {
+	name, summary string
+	run           func(a *App, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"members", "list the members of NATO or the EU on a date", (*App).members},
+		{"accession", "a candidate's accession status on a date: who ratified, who is pending", (*App).accession},
+		{"lags", "each member's days from protocol signature to ratification, per accession", (*App).lags},
+		{"history", "the dated events, each with its source, filtered", (*App).history},
+		{"record", "append the events in a YAML file to the ledger (same format and checks as data/)", (*App).record},
+		{"verify", "recompute the hash chain and check the dataset rules", (*App).verify},
+		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	a := &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	os.Exit(a.Main(ctx, os.Args[1:]))
+}
+
+// Main runs one command line and returns the process exit code. It is the
+// CLI's one way out for errors: a one-line message, and the code's exit status.
+func (a *App) Main(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		a.usage(a.Stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(a, ctx, args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return a.fail(err)
+		}
+	}
+	return a.fail(alliance.Errorf(alliance.EINVALID, "unknown command %q; run `alliance --help` for the list", args[0]))
+}
+
+func (a *App) usage(w io.Writer) {
+	fmt.Fprintln(w, "alliance: an executable, sourced model of NATO's collective-defence system.")
+	fmt.Fprintln(w, "\nUsage: alliance <command> [flags]   (alliance <command> --help for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --db PATH (or ALLIANCE_DB); the default is", defaultDBHint())
+	fmt.Fprintln(w, "Dates are YYYY-MM-DD; states are ISO 3166-1 alpha-2 codes (SE, FI, UA, ...).")
+}
+
+func (a *App) fail(err error) int {
+	if err == nil {
+		return 0
+	}
+	code := alliance.ErrorCode(err)
+	msg := alliance.ErrorMessage(err)
+	if code == alliance.EINTERNAL {
+		msg = err.Error()
+	}
+	fmt.Fprintf(a.Stderr, "alliance: %s\n", msg)
+	switch code {
+	case alliance.EINVALID:
+		return 2
+	case alliance.ECORRUPT:
+		return 3
+	}
+	return 1
+}
+
+// flags is a command's flag set with the flags every command shares.
+type flags struct {
+	*flag.FlagSet
+	db   *string
+	json *bool
+}
+
+func newFlags(a *App, name, args, about string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.Stderr)
+	f := &flags{FlagSet: fs}
+	f.db = fs.String("db", "", "database file (default $ALLIANCE_DB, else "+defaultDBHint()+")")
+	fs.Usage = func() {
+		fmt.Fprintf(a.Stdout, "Usage: alliance %s %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.SetOutput(a.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(a.Stderr)
+	}
+	return f
+}
+
+func (f *flags) withJSON() *flags {
+	f.json = f.Bool("json", false, "print JSON instead of a table")
+	return f
+}
+
+// parse parses flags that may come before or after positional arguments
+// (`alliance accession SE --at 2023-06-01`) and returns the positionals.
+func (f *flags) parse(args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, alliance.Errorf(alliance.EINVALID, "%s: %v (see alliance %s --help)", f.Name(), err, f.Name())
+		}
+		args = f.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func defaultDBHint() string { return "$XDG_DATA_HOME/alliance/alliance.db (~/.local/share/alliance/alliance.db)" }
+
+// dbPath resolves the database path: --db, then ALLIANCE_DB, then the default.
+func (a *App) dbPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if p := a.Getenv("ALLIANCE_DB"); p != "" {
+		return p, nil
+	}
+	if d := a.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "alliance", "alliance.db"), nil
+	}
+	home := a.Getenv("HOME")
+	if home == "" {
+		return "", alliance.Errorf(alliance.EINVALID, "no database given: pass --db PATH or set ALLIANCE_DB (HOME is not set)")
+	}
+	return filepath.Join(home, ".local", "share", "alliance", "alliance.db"), nil
+}
+
+// world is an opened database with the dataset loaded: what queries need.
+type world struct {
+	store   *sqlite.Store
+	ledger  *ledger.Ledger
+	states  alliance.States
+	records []*alliance.Record
+	history alliance.History
+	added   int
+}
+
+func (w *world) Close() error { return w.store.Close() }
+
+// embedded loads the embedded dataset. An error here is a bug in the release.
+func embedded() (alliance.States, []alliance.Event, error) {
+	states, evs, err := dataset.Load(data.FS)
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedded dataset: %w", err)
+	}
+	return states, dataset.Events(evs), nil
+}
+
+// open opens the database and, unless readOnly, adds what the embedded
+// dataset holds that the database does not.
+func (a *App) open(ctx context.Context, dbFlag string, sync bool) (*world, error) {
+	path, err := a.dbPath(dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	states, evs, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	w := &world{store: st, ledger: ledger.New(st, a.Now), states: states}
+	if sync {
+		w.records, w.added, err = w.ledger.Sync(ctx, evs)
+	} else {
+		w.records, err = w.ledger.Load(ctx)
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	w.history = alliance.NewHistory(w.records)
+	return w, nil
+}
+
+func (a *App) today() alliance.Date { return alliance.DateOf(a.Now()) }
+
+// dateFlag parses an optional date flag value; empty means def.
+func dateFlag(name, v string, def alliance.Date) (alliance.Date, error) {
+	if v == "" {
+		return def, nil
+	}
+	d, err := alliance.ParseDate(v)
+	if err != nil {
+		return d, alliance.Errorf(alliance.EINVALID, "--%s: %s", name, alliance.ErrorMessage(err))
+	}
+	return d, nil
+}
+
+// stateCode normalises and checks a state code given on the command line.
+func stateCode(states alliance.States, s string) (string, error) {
+	c := strings.ToUpper(strings.TrimSpace(s))
+	if c == "UK" {
+		c = "GB" // the common name for the ISO code
+	}
+	if _, ok := states[c]; !ok {
+		known := make([]string, 0, len(states))
+		for k := range states {
+			known = append(known, k)
+		}
+		slices.Sort(known)
+		return "", alliance.Errorf(alliance.EINVALID, "unknown state code %q: want an ISO 3166-1 alpha-2 code, one of %s", s, strings.Join(known, " "))
+	}
+	return c, nil
+}
+
+func (a *App) printJSON(v any) error {
+	enc := json.NewEncoder(a.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,203 @@
+package alliance
+
+import (
+	"slices"
+	"strings"
+)
+
+// EventType names what an event records. The set is closed: the loader
+// refuses any other type.
+type EventType string
+
+// The event types; data/README.md says what each means and what its states are.
+const (
+	TreatySigned       EventType = "treaty_signed"
+	TreatyInForce      EventType = "treaty_in_force"
+	Joined             EventType = "joined"
+	Withdrew           EventType = "withdrew"
+	Applied            EventType = "applied"
+	Invited            EventType = "invited"
+	ProtocolSigned     EventType = "protocol_signed"
+	Ratification       EventType = "ratification"
+	CandidateStatus    EventType = "candidate_status"
+	NegotiationsOpened EventType = "negotiations_opened"
+	Summit             EventType = "summit"
+	Agreement          EventType = "agreement"
+	Law                EventType = "law"
+	Article4Request    EventType = "article4_request"
+	Article5Invoked    EventType = "article5_invoked"
+	Milestone          EventType = "milestone"
+)
+
+// EventTypes lists every valid event type.
+var EventTypes = []EventType{
+	TreatySigned, TreatyInForce, Joined, Withdrew, Applied, Invited, ProtocolSigned,
+	Ratification, CandidateStatus, NegotiationsOpened, Summit, Agreement, Law,
+	Article4Request, Article5Invoked, Milestone,
+}
+
+// ParseEventType returns the event type named s or an EINVALID error.
+func ParseEventType(s string) (EventType, error) {
+	if t := EventType(s); slices.Contains(EventTypes, t) {
+		return t, nil
+	}
+	names := make([]string, len(EventTypes))
+	for i, t := range EventTypes {
+		names[i] = string(t)
+	}
+	return "", Errorf(EINVALID, "unknown event type %q: want one of %s", s, strings.Join(names, ", "))
+}
+
+// Step names which step of a member's ratification a ratification event dates.
+type Step string
+
+// The ratification steps, in the order they normally happen.
+const (
+	StepParliament  Step = "parliament"   // the parliament's final approval
+	StepHeadOfState Step = "head_of_state" // signature or promulgation by the head of state
+	StepDeposit     Step = "deposit"       // deposit of the instrument with the depositary
+)
+
+// Steps lists the ratification steps in procedural order.
+var Steps = []Step{StepParliament, StepHeadOfState, StepDeposit}
+
+// Rank returns the step's position in procedural order (0 for an unknown step).
+func (s Step) Rank() int { return slices.Index(Steps, s) + 1 }
+
+// ParseStep returns the step named s or an EINVALID error.
+func ParseStep(s string) (Step, error) {
+	if st := Step(s); slices.Contains(Steps, st) {
+		return st, nil
+	}
+	return "", Errorf(EINVALID, "unknown ratification step %q: want parliament, head_of_state or deposit", s)
+}
+
+// Source is the public page an event is taken from.
+type Source struct {
+	URL   string `json:"url"`
+	Title string `json:"title"`
+}
+
+// Event is one dated fact: what happened, in which organisation, to which
+// states, and where it is written. Events are immutable once recorded.
+type Event struct {
+	Date   Date
+	Type   EventType
+	Org    Org
+	States []string // ISO 3166-1 alpha-2 codes; for a ratification, the ratifying member
+	// Candidate and Step are set for ratifications only.
+	Candidate string
+	Step      Step
+	Title     string
+	Source    Source
+	Note      string // where sources disagree: which one is followed and why
+}
+
+// Concerns reports whether the event names code among its states or as its candidate.
+func (e *Event) Concerns(code string) bool {
+	return e.Candidate == code || slices.Contains(e.States, code)
+}
+
+// Check validates the event's shape against the registry of states: every
+// field present that its type needs, no field its type forbids, every code
+// known. It returns an EINVALID error naming the field.
+func (e *Event) Check(states States) error {
+	switch {
+	case e.Date.IsZero():
+		return fieldErr("date", "is missing")
+	case e.Type == "":
+		return fieldErr("type", "is missing")
+	case e.Org == "":
+		return fieldErr("org", "is missing")
+	case len(e.States) == 0:
+		return fieldErr("states", "is missing: name at least one state")
+	case strings.TrimSpace(e.Title) == "":
+		return fieldErr("title", "is missing")
+	case strings.TrimSpace(e.Source.URL) == "":
+		return fieldErr("source.url", "is missing: every event cites a public source")
+	case !strings.HasPrefix(e.Source.URL, "https://") && !strings.HasPrefix(e.Source.URL, "http://"):
+		return fieldErr("source.url", "must be an http(s) URL")
+	case strings.TrimSpace(e.Source.Title) == "":
+		return fieldErr("source.title", "is missing")
+	}
+	if _, err := ParseEventType(string(e.Type)); err != nil {
+		return fieldErr("type", "%s", err.Error())
+	}
+	if _, err := ParseOrg(string(e.Org)); err != nil {
+		return fieldErr("org", "%s", err.Error())
+	}
+	for i, c := range e.States {
+		if _, ok := states[c]; !ok {
+			return fieldErr("states", "unknown state code %q", c)
+		}
+		if slices.Contains(e.States[:i], c) {
+			return fieldErr("states", "%s is listed twice", c)
+		}
+	}
+	if e.Type == Ratification {
+		switch {
+		case len(e.States) != 1:
+			return fieldErr("states", "a ratification names exactly one ratifying member")
+		case e.Candidate == "":
+			return fieldErr("candidate", "is missing: a ratification names whose accession it ratifies")
+		case e.Step == "":
+			return fieldErr("step", "is missing: want parliament, head_of_state or deposit")
+		case e.Candidate == e.States[0]:
+			return fieldErr("candidate", "a state does not ratify its own accession")
+		}
+		if _, ok := states[e.Candidate]; !ok {
+			return fieldErr("candidate", "unknown state code %q", e.Candidate)
+		}
+		if _, err := ParseStep(string(e.Step)); err != nil {
+			return fieldErr("step", "%s", err.Error())
+		}
+	} else {
+		if e.Candidate != "" {
+			return fieldErr("candidate", "is only for ratifications")
+		}
+		if e.Step != "" {
+			return fieldErr("step", "is only for ratifications")
+		}
+	}
+	return nil
+}
+
+// FieldError is an EINVALID error about one field of an event; the loader
+// adds the file and line.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+func fieldErr(field, format string, args ...any) error {
+	return &FieldError{Field: field, Msg: Errorf(EINVALID, format, args...).Message}
+}
+
+// Key returns the identity of the event's fact: two events with the same key
+// record the same fact and one of them is a duplicate. Title, source and note
+// are not part of it, so a second source for a fact is still a duplicate.
+func (e *Event) Key() string {
+	var b strings.Builder
+	b.WriteString(e.Date.String())
+	b.WriteByte('|')
+	b.WriteString(string(e.Type))
+	b.WriteByte('|')
+	b.WriteString(string(e.Org))
+	b.WriteByte('|')
+	s := slices.Clone(e.States)
+	slices.Sort(s)
+	b.WriteString(strings.Join(s, ","))
+	b.WriteByte('|')
+	b.WriteString(e.Candidate)
+	b.WriteByte('|')
+	b.WriteString(string(e.Step))
+	if e.Type != Ratification && e.Type != Joined && e.Type != Withdrew && e.Type != TreatyInForce {
+		// Several distinct summits or laws may concern one state on one day;
+		// their titles tell them apart.
+		b.WriteByte('|')
+		b.WriteString(e.Title)
+	}
+	return b.String()
+}

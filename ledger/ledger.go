@@ -1,0 +1,195 @@
+// Package ledger keeps the append-only, hash-chained list of events: it
+// encodes them canonically, appends them to a store, loads them back into a
+// History and verifies the chain. Scenario overlays are applied to the
+// History it returns (alliance.History.With) and never reach the store.
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"alliance"
+)
+
+// Ledger is the factual chain of events held in a store.
+type Ledger struct {
+	store alliance.Store
+	now   func() time.Time
+}
+
+// New returns a ledger over store. now stamps the recording time of appended
+// events; nil means time.Now.
+func New(store alliance.Store, now func() time.Time) *Ledger {
+	if now == nil {
+		now = time.Now
+	}
+	return &Ledger{store: store, now: now}
+}
+
+// Load reads and decodes every stored entry, checking the hash chain as it
+// goes; a break is ECORRUPT naming the first entry that differs.
+func (l *Ledger) Load(ctx context.Context) ([]*alliance.Record, error) {
+	entries, err := l.store.Entries(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load ledger: %w", err)
+	}
+	return decodeChain(entries)
+}
+
+// Verification is the result of checking the chain.
+type Verification struct {
+	Entries int    `json:"entries"`
+	Head    string `json:"head"` // hex hash of the last entry
+}
+
+// Verify recomputes the hash chain over every stored entry. It returns
+// ECORRUPT naming the first entry (by sequence number) whose hash, sequence
+// or encoding does not match.
+func (l *Ledger) Verify(ctx context.Context) (Verification, error) {
+	recs, err := l.Load(ctx)
+	if err != nil {
+		return Verification{}, err
+	}
+	v := Verification{Entries: len(recs)}
+	if n := len(recs); n > 0 {
+		v.Head = fmt.Sprintf("%x", recs[n-1].Hash)
+	}
+	return v, nil
+}
+
+func decodeChain(entries []alliance.Entry) ([]*alliance.Record, error) {
+	recs := make([]*alliance.Record, 0, len(entries))
+	var prev []byte
+	for i, e := range entries {
+		want := int64(i + 1)
+		if e.Seq != want {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: sequence breaks: expected event %d here", e.Seq, want)
+		}
+		if h := Chain(prev, e.Body); !bytes.Equal(h, e.Hash) {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash: the event or its hash was changed", e.Seq)
+		}
+		r, err := Decode(e.Body)
+		if err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: %s", e.Seq, alliance.ErrorMessage(err))
+		}
+		if r.Seq != e.Seq {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: its content says it is event %d", e.Seq, r.Seq)
+		}
+		r.Hash = e.Hash
+		recs = append(recs, r)
+		prev = e.Hash
+	}
+	return recs, nil
+}
+
+// errStale reports that the store grew between reading it and appending.
+var errStale = errors.New("ledger changed during append")
+
+// Append records events with the given origin at the end of the chain and
+// returns the stored records. The events are not checked here: callers check
+// them against the dataset rules first. Scenario events are refused.
+func (l *Ledger) Append(ctx context.Context, origin alliance.Origin, events []alliance.Event) ([]*alliance.Record, error) {
+	if origin == alliance.FromScenario {
+		return nil, alliance.Errorf(alliance.EINVALID, "scenario events are hypotheses and are never written to the factual chain")
+	}
+	var out []*alliance.Record
+	err := l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
+		out = out[:0]
+		recorded := l.now().UTC()
+		entries := make([]alliance.Entry, len(events))
+		prev, seq := head.Hash, head.Seq
+		for i := range events {
+			seq++
+			r := &alliance.Record{Seq: seq, Recorded: recorded, Origin: origin, Event: events[i]}
+			body := Encode(r)
+			r.Hash = Chain(prev, body)
+			entries[i] = alliance.Entry{Seq: seq, Body: body, Hash: r.Hash}
+			prev = r.Hash
+			out = append(out, r)
+		}
+		return entries, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("append %d events: %w", len(events), err)
+	}
+	return out, nil
+}
+
+// Sync appends the events of the dataset that the ledger does not hold yet
+// (by alliance.Event.Key) and returns the full, verified list of records and
+// how many were added. A user's own events stay where they are; an event the
+// ledger already holds is not added twice.
+func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*alliance.Record, added int, err error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		recs, err = l.Load(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		have := make(map[string]bool, len(recs))
+		for _, r := range recs {
+			have[r.Key()] = true
+		}
+		var missing []alliance.Event
+		for _, e := range dataset {
+			if !have[e.Key()] {
+				missing = append(missing, e)
+			}
+		}
+		if len(missing) == 0 {
+			return recs, 0, nil
+		}
+		var lastSeq int64
+		if n := len(recs); n > 0 {
+			lastSeq = recs[n-1].Seq
+		}
+		var added []*alliance.Record
+		err = l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
+			if head.Seq != lastSeq {
+				return nil, errStale
+			}
+			return nil, nil
+		})
+		if errors.Is(err, errStale) {
+			continue
+		} else if err != nil {
+			return nil, 0, fmt.Errorf("sync dataset: %w", err)
+		}
+		added, err = l.appendIfHead(ctx, lastSeq, missing)
+		if errors.Is(err, errStale) {
+			continue
+		} else if err != nil {
+			return nil, 0, fmt.Errorf("sync dataset: %w", err)
+		}
+		return append(recs, added...), len(added), nil
+	}
+	return nil, 0, alliance.Errorf(alliance.ECONFLICT, "the database kept changing while the dataset was being loaded; try again")
+}
+
+// appendIfHead appends events as dataset records only if the chain still ends
+// at lastSeq, so that two processes loading the same release do not both add it.
+func (l *Ledger) appendIfHead(ctx context.Context, lastSeq int64, events []alliance.Event) ([]*alliance.Record, error) {
+	var out []*alliance.Record
+	err := l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
+		if head.Seq != lastSeq {
+			return nil, errStale
+		}
+		out = out[:0]
+		recorded := l.now().UTC()
+		entries := make([]alliance.Entry, len(events))
+		prev, seq := head.Hash, head.Seq
+		for i := range events {
+			seq++
+			r := &alliance.Record{Seq: seq, Recorded: recorded, Origin: alliance.FromDataset, Event: events[i]}
+			body := Encode(r)
+			r.Hash = Chain(prev, body)
+			entries[i] = alliance.Entry{Seq: seq, Body: body, Hash: r.Hash}
+			prev = r.Hash
+			out = append(out, r)
+		}
+		return entries, nil
+	})
+	return out, err
+}

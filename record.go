@@ -1,0 +1,104 @@
+package alliance
+
+import (
+	"slices"
+	"time"
+)
+
+// Origin says where an event in the ledger came from.
+type Origin string
+
+// The origins of events.
+const (
+	FromDataset  Origin = "dataset"  // the curated dataset embedded in the binary
+	FromUser     Origin = "user"     // recorded by a user with `alliance record`
+	FromScenario Origin = "scenario" // a hypothetical overlay; never stored
+)
+
+// Record is an event as the ledger holds it: with its sequence number, the
+// time it was recorded, its origin and its chained hash. Scenario records
+// have sequence number 0 and no hash.
+type Record struct {
+	Seq      int64
+	Recorded time.Time
+	Origin   Origin
+	Hash     []byte
+	Event
+}
+
+// History is a list of records sorted by event date, ties kept in sequence
+// order. It is the input of every query; the zero History is empty.
+type History struct {
+	recs []*Record
+}
+
+// NewHistory returns the history of recs, sorted by date (stable).
+func NewHistory(recs []*Record) History {
+	s := slices.Clone(recs)
+	slices.SortStableFunc(s, func(a, b *Record) int { return a.Date.Compare(b.Date) })
+	return History{recs: s}
+}
+
+// Records returns every record in date order. The caller must not modify them.
+func (h History) Records() []*Record { return h.recs }
+
+// Len returns the number of records.
+func (h History) Len() int { return len(h.recs) }
+
+// Until returns the records dated on or before d, in date order.
+func (h History) Until(d Date) []*Record {
+	i, _ := slices.BinarySearchFunc(h.recs, d, func(r *Record, d Date) int {
+		if r.Date.After(d) {
+			return 1
+		}
+		return -1
+	})
+	return h.recs[:i]
+}
+
+// With returns a new history with the hypothetical events of a scenario laid
+// over the facts. h itself is not changed and nothing is stored.
+func (h History) With(overlay []Event) History {
+	if len(overlay) == 0 {
+		return h
+	}
+	recs := slices.Clone(h.recs)
+	for _, e := range overlay {
+		recs = append(recs, &Record{Origin: FromScenario, Event: e})
+	}
+	return NewHistory(recs)
+}
+
+// Last returns the date of the latest event, or the zero date.
+func (h History) Last() Date {
+	if len(h.recs) == 0 {
+		return Date{}
+	}
+	return h.recs[len(h.recs)-1].Date
+}
+
+// Filter selects events. Nil fields do not filter.
+type Filter struct {
+	Org   *Org
+	State *string // the event names this state among its states or as candidate
+	Type  *EventType
+	From  *Date // on or after
+	To    *Date // on or before
+}
+
+// Filter returns the records that match f, in date order.
+func (h History) Filter(f Filter) []*Record {
+	var out []*Record
+	for _, r := range h.recs {
+		switch {
+		case f.Org != nil && r.Org != *f.Org,
+			f.State != nil && !r.Concerns(*f.State),
+			f.Type != nil && r.Type != *f.Type,
+			f.From != nil && r.Date.Before(*f.From),
+			f.To != nil && r.Date.After(*f.To):
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

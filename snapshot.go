@@ -1,0 +1,67 @@
+package alliance
+
+import "sort"
+
+// Membership is one state's membership of an organisation.
+type Membership struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Joined Date   `json:"joined"`
+	Left   Date   `json:"left,omitzero"`
+}
+
+// Snapshot is the state of the world on one date: the fold of every event
+// up to and including that date. It is derived, never stored.
+type Snapshot struct {
+	At      Date
+	members map[Org]map[string]Date // org -> code -> joined
+}
+
+// Replay folds the events of h dated on or before at into a Snapshot.
+func Replay(h History, at Date) *Snapshot {
+	s := &Snapshot{At: at, members: make(map[Org]map[string]Date, len(Orgs))}
+	for _, r := range h.Until(at) {
+		s.apply(&r.Event)
+	}
+	return s
+}
+
+func (s *Snapshot) apply(e *Event) {
+	switch e.Type {
+	case TreatyInForce, Joined:
+		m := s.members[e.Org]
+		if m == nil {
+			m = make(map[string]Date)
+			s.members[e.Org] = m
+		}
+		for _, c := range e.States {
+			if _, ok := m[c]; !ok {
+				m[c] = e.Date
+			}
+		}
+	case Withdrew:
+		for _, c := range e.States {
+			delete(s.members[e.Org], c)
+		}
+	}
+}
+
+// IsMember reports whether code is a member of org on the snapshot's date.
+func (s *Snapshot) IsMember(org Org, code string) bool {
+	_, ok := s.members[org][code]
+	return ok
+}
+
+// Count returns the number of members of org on the snapshot's date.
+func (s *Snapshot) Count(org Org) int { return len(s.members[org]) }
+
+// Members returns the members of org on the snapshot's date, sorted by code,
+// named from states.
+func (s *Snapshot) Members(org Org, states States) []Membership {
+	out := make([]Membership, 0, len(s.members[org]))
+	for c, d := range s.members[org] {
+		out = append(out, Membership{Code: c, Name: states.Name(c), Joined: d})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}

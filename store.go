@@ -1,0 +1,31 @@
+package alliance
+
+import "context"
+
+// Entry is one stored event of the ledger as bytes: its canonical encoding
+// (which includes its sequence number, recording time and origin) and its
+// chained hash, SHA-256(previous entry's hash || Body). The ledger package
+// makes and checks entries; a store only keeps them.
+type Entry struct {
+	Seq  int64
+	Body []byte
+	Hash []byte
+}
+
+// Store keeps the ledger's entries durably, in sequence order, append-only.
+type Store interface {
+	// Entries returns every entry in sequence order. A database that cannot
+	// be read returns ECORRUPT.
+	Entries(ctx context.Context) ([]Entry, error)
+
+	// Append runs build inside one exclusive write transaction, passing the
+	// last stored entry (the zero Entry when the store is empty), and stores
+	// the entries build returns, which must continue the sequence. Either all
+	// of them are stored durably before Append returns nil, or none is. When
+	// another process holds the write lock, Append waits for it up to a
+	// timeout, then returns ECONFLICT. An error from build is returned as is.
+	Append(ctx context.Context, build func(head Entry) ([]Entry, error)) error
+
+	// Close releases the store.
+	Close() error
+}
