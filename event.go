@@ -53,7 +53,7 @@ type Step string
 
 // The ratification steps, in the order they normally happen.
 const (
-	StepParliament  Step = "parliament"   // the parliament's final approval
+	StepParliament  Step = "parliament"    // the parliament's final approval
 	StepHeadOfState Step = "head_of_state" // signature or promulgation by the head of state
 	StepDeposit     Step = "deposit"       // deposit of the instrument with the depositary
 )

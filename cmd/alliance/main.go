@@ -153,7 +153,9 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
-func defaultDBHint() string { return "$XDG_DATA_HOME/alliance/alliance.db (~/.local/share/alliance/alliance.db)" }
+func defaultDBHint() string {
+	return "$XDG_DATA_HOME/alliance/alliance.db (~/.local/share/alliance/alliance.db)"
+}
 
 // dbPath resolves the database path: --db, then ALLIANCE_DB, then the default.
 func (a *App) dbPath(flag string) (string, error) {
