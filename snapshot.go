@@ -40,6 +40,11 @@ func (s *Snapshot) apply(e *Event) {
 			}
 		}
 	case Withdrew:
+		// A withdrawal is dated by the last day of membership (the United
+		// Kingdom "withdrew on 31 January 2020" and was a member that day).
+		if e.Date == s.At {
+			return
+		}
 		for _, c := range e.States {
 			delete(s.members[e.Org], c)
 		}

@@ -1,0 +1,177 @@
+package accession_test
+
+import (
+	"slices"
+	"testing"
+
+	"alliance"
+	"alliance/accession"
+	"alliance/datasettest"
+)
+
+func codes(rs []accession.Ratified) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Code
+	}
+	return out
+}
+
+func TestSwedenOn20230601(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	st := accession.StatusOf(h, states, alliance.NATO, "SE", alliance.MustDate("2023-06-01"))
+	if got, want := st.Stage, accession.StageRatifying; got != want {
+		t.Errorf("stage = %s, want %s", got, want)
+	}
+	if got, want := st.Pending, []string{"HU", "TR"}; !slices.Equal(got, want) {
+		t.Errorf("pending ratifiers of Sweden on 2023-06-01 = %v, want %v", got, want)
+	}
+	// Finland, a member since 2023-04-04, is among the ratifiers.
+	if !slices.Contains(codes(st.Ratified), "FI") {
+		t.Errorf("Finland is not among Sweden's ratifiers: %v", codes(st.Ratified))
+	}
+	if got, want := len(st.Ratified)+len(st.Pending)+len(st.Undated), 31; got != want {
+		t.Errorf("ratifiers on 2023-06-01 = %d, want %d (the members that day)", got, want)
+	}
+	if got, want := st.Applied.String(), "2022-05-18"; got != want {
+		t.Errorf("applied = %s, want %s", got, want)
+	}
+	if got, want := st.ProtocolSigned.String(), "2022-07-05"; got != want {
+		t.Errorf("protocol signed = %s, want %s", got, want)
+	}
+	if got, want := *st.DaysSinceProtocol, 331; got != want {
+		t.Errorf("days since protocol = %d, want %d", got, want)
+	}
+}
+
+func TestSwedenJoined(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	before := accession.StatusOf(h, states, alliance.NATO, "SE", alliance.MustDate("2024-03-06"))
+	if got, want := before.Pending, []string{"HU"}; !slices.Equal(got, want) {
+		t.Errorf("pending on 2024-03-06 = %v, want %v", got, want)
+	}
+	st := accession.StatusOf(h, states, alliance.NATO, "SE", alliance.MustDate("2024-03-07"))
+	if st.Stage != accession.StageMember || st.Joined.String() != "2024-03-07" || len(st.Pending) != 0 {
+		t.Errorf("on 2024-03-07: stage %s, joined %s, pending %v; want member, 2024-03-07, none", st.Stage, st.Joined, st.Pending)
+	}
+	// Hungary deposited on the very day Sweden joined.
+	i := slices.IndexFunc(st.Ratified, func(r accession.Ratified) bool { return r.Code == "HU" })
+	if i < 0 || st.Ratified[i].Date.String() != "2024-03-07" || st.Ratified[i].Basis != alliance.StepDeposit {
+		t.Errorf("Hungary's ratification of Sweden = %+v, want 2024-03-07 on deposit", st.Ratified)
+	}
+}
+
+func TestFinlandLastTwo(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	st := accession.StatusOf(h, states, alliance.NATO, "FI", alliance.MustDate("2023-04-04"))
+	if st.Stage != accession.StageMember {
+		t.Fatalf("Finland on 2023-04-04: stage %s, want member", st.Stage)
+	}
+	n := len(st.Ratified)
+	if n < 2 {
+		t.Fatalf("Finland's ratifiers = %v", codes(st.Ratified))
+	}
+	last := codes(st.Ratified[n-2:])
+	slices.Sort(last)
+	if want := []string{"HU", "TR"}; !slices.Equal(last, want) {
+		t.Errorf("Finland's last two ratifiers = %v, want %v", last, want)
+	}
+	if got, want := n+len(st.Undated), 30; got != want {
+		t.Errorf("Finland's ratifiers = %d, want %d (the members on 2023-04-03)", got, want)
+	}
+	mid := accession.StatusOf(h, states, alliance.NATO, "FI", alliance.MustDate("2023-03-01"))
+	if got, want := mid.Pending, []string{"HU", "TR"}; !slices.Equal(got, want) {
+		t.Errorf("Finland's pending ratifiers on 2023-03-01 = %v, want %v", got, want)
+	}
+}
+
+// TestNoRatificationAfterAccession checks the whole dataset: every
+// ratification step is dated on or before the day its candidate joined.
+func TestNoRatificationAfterAccession(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	joined := map[string]alliance.Date{}
+	for _, r := range h.Records() {
+		if r.Type == alliance.Joined {
+			for _, c := range r.States {
+				joined[string(r.Org)+c] = r.Date
+			}
+		}
+	}
+	n := 0
+	for _, r := range h.Records() {
+		if r.Type != alliance.Ratification {
+			continue
+		}
+		n++
+		if j, ok := joined[string(r.Org)+r.Candidate]; ok && r.Date.After(j) {
+			t.Errorf("%s ratified %s's accession on %s (%s), after it joined on %s", r.States[0], r.Candidate, r.Date, r.Step, j)
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d ratification steps in the dataset", n)
+	}
+	_ = states
+}
+
+func TestStages(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	for _, tc := range []struct {
+		cand, at string
+		want     accession.Stage
+	}{
+		{"SE", "2022-05-17", accession.StageNone},
+		{"SE", "2022-05-18", accession.StageApplied},
+		{"SE", "2022-06-29", accession.StageInvited},
+		{"SE", "2022-07-05", accession.StageRatifying},
+		{"FI", "2023-04-04", accession.StageMember},
+		{"ME", "2017-06-05", accession.StageMember},
+		{"MK", "2020-03-26", accession.StageRatifying},
+		{"UA", "2022-09-30", accession.StageApplied},
+		{"UA", "2022-09-29", accession.StageNone},
+	} {
+		if got := accession.StatusOf(h, states, alliance.NATO, tc.cand, alliance.MustDate(tc.at)).Stage; got != tc.want {
+			t.Errorf("%s on %s: stage %s, want %s", tc.cand, tc.at, got, tc.want)
+		}
+	}
+}
+
+// TestScenarioWithholding lays a hypothesis over the facts: had Hungary
+// deposited for Sweden a year later, Sweden would still be ratifying in 2024.
+func TestScenarioWithholding(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	var kept []*alliance.Record
+	for _, r := range h.Records() {
+		if !(r.Type == alliance.Joined && r.Concerns("SE")) && !(r.Type == alliance.Ratification && r.Candidate == "SE" && r.States[0] == "HU") {
+			kept = append(kept, r)
+		}
+	}
+	src := alliance.Source{URL: "https://example.org/scenario", Title: "hypothesis"}
+	alt := alliance.NewHistory(kept).With([]alliance.Event{
+		{Date: alliance.MustDate("2025-03-07"), Type: alliance.Ratification, Org: alliance.NATO, States: []string{"HU"}, Candidate: "SE", Step: alliance.StepDeposit, Title: "h", Source: src},
+		{Date: alliance.MustDate("2025-03-07"), Type: alliance.Joined, Org: alliance.NATO, States: []string{"SE"}, Title: "h", Source: src},
+	})
+	st := accession.StatusOf(alt, states, alliance.NATO, "SE", alliance.MustDate("2024-06-01"))
+	if st.Stage != accession.StageRatifying || !slices.Equal(st.Pending, []string{"HU"}) {
+		t.Errorf("scenario on 2024-06-01: stage %s pending %v, want ratifying [HU]", st.Stage, st.Pending)
+	}
+	if real := accession.StatusOf(h, states, alliance.NATO, "SE", alliance.MustDate("2024-06-01")); real.Stage != accession.StageMember {
+		t.Errorf("the facts changed under the scenario: stage %s", real.Stage)
+	}
+}
+
+func TestLags(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	lags := accession.Lags(h, states, alliance.NATO)
+	var hu *accession.Lag
+	for i, l := range lags {
+		if l.Days < 0 && l.Basis == alliance.StepDeposit {
+			t.Errorf("%s deposited for %s %d days before the protocol was signed", l.Member, l.Candidate, -l.Days)
+		}
+		if l.Candidate == "SE" && l.Member == "HU" {
+			hu = &lags[i]
+		}
+	}
+	if hu == nil || hu.Days != 611 || hu.Basis != alliance.StepDeposit {
+		t.Errorf("Hungary's lag for Sweden = %+v, want 611 days on deposit", hu)
+	}
+}

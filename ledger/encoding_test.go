@@ -1,0 +1,153 @@
+package ledger_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"alliance"
+	"alliance/ledger"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the current encoding version")
+
+// goldenRecords are fixed records whose encoding the golden files pin down.
+func goldenRecords() []*alliance.Record {
+	at := time.Date(2026, 11, 27, 4, 9, 13, 123456789, time.UTC)
+	src := alliance.Source{URL: "https://www.nato.int/cps/en/natohq/news_223446.htm", Title: "Sweden officially joins NATO"}
+	return []*alliance.Record{
+		{Seq: 1, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
+			Date: alliance.MustDate("1949-08-24"), Type: alliance.TreatyInForce, Org: alliance.NATO,
+			States: []string{"BE", "CA", "DK", "FR", "IS", "IT", "LU", "NL", "NO", "PT", "GB", "US"},
+			Title: "The North Atlantic Treaty enters into force", Source: src}},
+		{Seq: 2, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
+			Date: alliance.MustDate("2024-03-07"), Type: alliance.Ratification, Org: alliance.NATO,
+			States: []string{"HU"}, Candidate: "SE", Step: alliance.StepDeposit,
+			Title: "Hungary deposits its instrument <&> \"quoted\"", Source: src, Note: "ünïcödé note"}},
+		{Seq: 3, Recorded: at.Add(time.Hour), Origin: alliance.FromUser, Event: alliance.Event{
+			Date: alliance.MustDate("2024-03-07"), Type: alliance.Joined, Org: alliance.NATO,
+			States: []string{"SE"}, Title: "Sweden joins", Source: src}},
+	}
+}
+
+type goldenEntry struct {
+	Seq  int64  `json:"seq"`
+	Body string `json:"body"`
+	Hash string `json:"hash"`
+}
+
+func readChain(t *testing.T, path string) []alliance.Entry {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []alliance.Entry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var g goldenEntry
+		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		h, err := hex.DecodeString(g.Hash)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, alliance.Entry{Seq: g.Seq, Body: []byte(g.Body), Hash: h})
+	}
+	return out
+}
+
+// TestGoldenEncoding fixes the canonical encoding of version 1: the same
+// records must always encode to the same bytes and hashes.
+func TestGoldenEncoding(t *testing.T) {
+	var buf bytes.Buffer
+	var prev []byte
+	for _, r := range goldenRecords() {
+		body := ledger.Encode(r)
+		h := ledger.Chain(prev, body)
+		b, _ := json.Marshal(goldenEntry{Seq: r.Seq, Body: string(body), Hash: hex.EncodeToString(h)})
+		buf.Write(b)
+		buf.WriteByte('\n')
+		prev = h
+	}
+	path := filepath.Join("testdata", "v1", "chain.jsonl")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("encoding changed:\ngot  %s\nwant %s\n(a new encoding needs a new version and new golden files; old ones stay)", buf.Bytes(), want)
+	}
+}
+
+// TestGoldenChains decodes every golden chain of every version: the good one
+// verifies; each tampered copy fails with ECORRUPT naming the entry.
+func TestGoldenChains(t *testing.T) {
+	for _, tc := range []struct {
+		file    string
+		wantErr string // "" for a chain that verifies
+	}{
+		{"v1/chain.jsonl", ""},
+		{"v1/tampered-body.jsonl", "event 2: hash does not match"},
+		{"v1/tampered-hash.jsonl", "event 2: hash does not match"},
+		{"v1/tampered-dropped.jsonl", "event 3: sequence breaks: expected event 2 here"},
+		{"v1/tampered-rehashed.jsonl", "event 3: hash does not match"},
+		{"v1/tampered-noncanonical.jsonl", "event 1: entry 1 is not in canonical form"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			store := &memStore{entries: readChain(t, filepath.Join("testdata", tc.file))}
+			recs, err := ledger.New(store, nil).Load(t.Context())
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := len(recs), 3; got != want {
+					t.Fatalf("records = %d, want %d", got, want)
+				}
+				if got, want := recs[1].Note, "ünïcödé note"; got != want {
+					t.Errorf("note = %q, want %q", got, want)
+				}
+				return
+			}
+			if got := alliance.ErrorCode(err); got != alliance.ECORRUPT {
+				t.Fatalf("code = %q (%v), want ECORRUPT", got, err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("error = %q, want it to contain %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, r := range goldenRecords() {
+		f.Add(ledger.Encode(r))
+	}
+	f.Add([]byte(`{"v":2}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ledger.Decode(b)
+		if err != nil {
+			if alliance.ErrorCode(err) != alliance.ECORRUPT {
+				t.Fatalf("code %s, want ECORRUPT", alliance.ErrorCode(err))
+			}
+			return
+		}
+		if !bytes.Equal(ledger.Encode(r), b) {
+			t.Fatalf("decoded a non-canonical body %q", b)
+		}
+	})
+}

@@ -1,0 +1,152 @@
+// Package storetest is the contract suite every alliance.Store must pass.
+// Run it from each store's tests with a constructor for a fresh store.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"alliance"
+)
+
+// Opener opens a store. Calling it twice with the same name must open the
+// same underlying database (two handles, as two processes would have).
+type Opener func(tb testing.TB, name string) alliance.Store
+
+// entries builds n entries continuing head, with a fake (but chained) hash.
+func entries(head alliance.Entry, n int) []alliance.Entry {
+	out := make([]alliance.Entry, n)
+	for i := range out {
+		seq := head.Seq + int64(i) + 1
+		out[i] = alliance.Entry{Seq: seq, Body: []byte(fmt.Sprintf(`{"seq":%d}`, seq)), Hash: []byte(fmt.Sprintf("hash-%d", seq))}
+	}
+	return out
+}
+
+// Run runs the contract suite.
+func Run(t *testing.T, open Opener) {
+	ctx := context.Background()
+
+	t.Run("EmptyStore", func(t *testing.T) {
+		s := open(t, "empty")
+		es, err := s.Entries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 0 {
+			t.Fatalf("entries = %d, want 0", len(es))
+		}
+		err = s.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
+			if head.Seq != 0 || head.Hash != nil {
+				t.Errorf("head of an empty store = %+v, want the zero Entry", head)
+			}
+			return nil, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("AppendAndReadBackInOrder", func(t *testing.T) {
+		s := open(t, "order")
+		for _, n := range []int{3, 1, 5} {
+			if err := s.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) { return entries(h, n), nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		es, err := s.Entries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(es), 9; got != want {
+			t.Fatalf("entries = %d, want %d", got, want)
+		}
+		for i, e := range es {
+			if e.Seq != int64(i+1) || !bytes.Equal(e.Body, []byte(fmt.Sprintf(`{"seq":%d}`, i+1))) {
+				t.Fatalf("entry %d = %d %q", i, e.Seq, e.Body)
+			}
+		}
+		// A second handle sees the same entries.
+		if es2, err := open(t, "order").Entries(ctx); err != nil || len(es2) != 9 {
+			t.Fatalf("second handle: %d entries, %v", len(es2), err)
+		}
+	})
+
+	t.Run("BuildErrorStoresNothing", func(t *testing.T) {
+		s := open(t, "builderr")
+		boom := errors.New("boom")
+		err := s.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) { return nil, boom })
+		if !errors.Is(err, boom) {
+			t.Fatalf("Append = %v, want the build error", err)
+		}
+		if es, _ := s.Entries(ctx); len(es) != 0 {
+			t.Fatalf("entries = %d after a failed build, want 0", len(es))
+		}
+	})
+
+	t.Run("BrokenSequenceStoresNothing", func(t *testing.T) {
+		s := open(t, "brokenseq")
+		err := s.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) {
+			es := entries(h, 3)
+			es[2].Seq = 7
+			return es, nil
+		})
+		if err == nil {
+			t.Fatal("Append accepted a sequence with a hole")
+		}
+		if es, _ := s.Entries(ctx); len(es) != 0 {
+			t.Fatalf("entries = %d after a refused batch, want 0 (all or nothing)", len(es))
+		}
+	})
+
+	t.Run("ConcurrentWritersKeepOneSequence", func(t *testing.T) {
+		const writers, batches = 4, 10
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*batches)
+		for w := 0; w < writers; w++ {
+			s := open(t, "concurrent") // one handle each, as separate processes
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := 0; b < batches; b++ {
+					errs <- s.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) { return entries(h, 2), nil })
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("concurrent Append: %v", err)
+			}
+		}
+		es, err := open(t, "concurrent").Entries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(es), writers*batches*2; got != want {
+			t.Fatalf("entries = %d, want %d", got, want)
+		}
+		for i, e := range es {
+			if e.Seq != int64(i+1) {
+				t.Fatalf("entry %d has seq %d: the sequence forked", i, e.Seq)
+			}
+		}
+	})
+
+	t.Run("CancelledContext", func(t *testing.T) {
+		s := open(t, "cancel")
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := s.Append(cctx, func(h alliance.Entry) ([]alliance.Entry, error) { return entries(h, 1), nil }); err == nil {
+			t.Error("Append with a cancelled context succeeded")
+		}
+		if es, _ := s.Entries(ctx); len(es) != 0 {
+			t.Errorf("entries = %d after a cancelled append, want 0", len(es))
+		}
+	})
+}
