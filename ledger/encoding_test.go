@@ -26,7 +26,7 @@ func goldenRecords() []*alliance.Record {
 		{Seq: 1, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
 			Date: alliance.MustDate("1949-08-24"), Type: alliance.TreatyInForce, Org: alliance.NATO,
 			States: []string{"BE", "CA", "DK", "FR", "IS", "IT", "LU", "NL", "NO", "PT", "GB", "US"},
-			Title: "The North Atlantic Treaty enters into force", Source: src}},
+			Title:  "The North Atlantic Treaty enters into force", Source: src}},
 		{Seq: 2, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
 			Date: alliance.MustDate("2024-03-07"), Type: alliance.Ratification, Org: alliance.NATO,
 			States: []string{"HU"}, Candidate: "SE", Step: alliance.StepDeposit,
