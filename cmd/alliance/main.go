@@ -110,21 +110,24 @@ func (a *App) fail(err error) int {
 // flags is a command's flag set with the flags every command shares.
 type flags struct {
 	*flag.FlagSet
-	db   *string
-	json *bool
+	db    *string
+	json  *bool
+	usage func()
 }
 
 func newFlags(a *App, name, args, about string) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(a.Stderr)
-	f := &flags{FlagSet: fs}
-	f.db = fs.String("db", "", "database file (default $ALLIANCE_DB, else "+defaultDBHint()+")")
-	fs.Usage = func() {
+	// The flag package's own messages are silenced: parse returns them as
+	// one-line errors, and prints the usage itself for -h.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	f := &flags{FlagSet: fs, usage: func() {
 		fmt.Fprintf(a.Stdout, "Usage: alliance %s %s\n\n%s\n\nFlags:\n", name, args, about)
 		fs.SetOutput(a.Stdout)
 		fs.PrintDefaults()
-		fs.SetOutput(a.Stderr)
-	}
+		fs.SetOutput(io.Discard)
+	}}
+	f.db = fs.String("db", "", "database file (default $ALLIANCE_DB, else "+defaultDBHint()+")")
 	return f
 }
 
@@ -140,6 +143,7 @@ func (f *flags) parse(args []string) ([]string, error) {
 	for {
 		if err := f.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				f.usage()
 				return nil, err
 			}
 			return nil, alliance.Errorf(alliance.EINVALID, "%s: %v (see alliance %s --help)", f.Name(), err, f.Name())

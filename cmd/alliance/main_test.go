@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run runs one command line against db and returns exit code and output.
+func run(t *testing.T, db string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	a := &App{Stdout: &out, Stderr: &errb, Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) },
+		Getenv: func(k string) string {
+			if k == "ALLIANCE_DB" {
+				return db
+			}
+			return ""
+		}}
+	code := a.Main(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func TestMembersJSON(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "members", "--at", "2023-04-04", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ms []struct{ Code, Name, Joined string }
+	if err := json.Unmarshal([]byte(out), &ms); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(ms), 31; got != want {
+		t.Fatalf("members on 2023-04-04 = %d, want %d", got, want)
+	}
+	if !slices.IsSortedFunc(ms, func(a, b struct{ Code, Name, Joined string }) int { return strings.Compare(a.Code, b.Code) }) {
+		t.Error("members are not sorted by code")
+	}
+	i := slices.IndexFunc(ms, func(m struct{ Code, Name, Joined string }) bool { return m.Code == "FI" })
+	if i < 0 || ms[i].Name != "Finland" || ms[i].Joined != "2023-04-04" {
+		t.Errorf("Finland = %+v", ms)
+	}
+	// --at defaults to today (the injected clock): 32 members in November 2026.
+	_, out, _ = run(t, db, "members")
+	if !strings.Contains(out, "32 members of NATO on 2026-11-27") {
+		t.Errorf("members with default date:\n%s", out)
+	}
+}
+
+// TestAccessionContract checks the fixed JSON contract of `alliance accession`.
+func TestAccessionContract(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "accession", "SE", "--at", "2023-06-01", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var st map[string]any
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"org": "NATO", "candidate": "SE", "stage": "ratifying",
+		"applied": "2022-05-18", "protocol_signed": "2022-07-05", "joined": nil} {
+		if got := st[k]; got != want {
+			t.Errorf("%s = %v, want %v", k, got, want)
+		}
+	}
+	if got, want := st["pending"], []any{"HU", "TR"}; !slices.Equal(got.([]any), want) {
+		t.Errorf("pending = %v, want %v", got, want)
+	}
+	for _, r := range st["ratified"].([]any) {
+		m := r.(map[string]any)
+		if !slices.Contains([]any{"parliament", "head_of_state", "deposit"}, m["basis"]) || m["code"] == "" || m["date"] == nil {
+			t.Errorf("ratified entry %v lacks code, date or a valid basis", m)
+		}
+	}
+	// Flags before the code work too, and the table names the pending members.
+	code, out, _ = run(t, db, "accession", "--at", "2023-06-01", "se")
+	if code != 0 || !strings.Contains(out, "Pending (2):") || !strings.Contains(out, "HU  Hungary") {
+		t.Errorf("table output (exit %d):\n%s", code, out)
+	}
+}
+
+func TestErrorsExitCodes(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"members", "--at", "2023-02-30"}, 2, `--at: bad date "2023-02-30": no such day`},
+		{[]string{"members", "--at", "yesterday"}, 2, `--at: bad date "yesterday"`},
+		{[]string{"members", "--org", "WTO"}, 2, `unknown organisation "WTO"`},
+		{[]string{"accession", "XX"}, 2, `unknown state code "XX"`},
+		{[]string{"accession"}, 2, "accession needs one state code"},
+		{[]string{"history", "--type", "coup"}, 2, `unknown event type "coup"`},
+		{[]string{"export", "people"}, 2, `unknown table "people"`},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"members", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"record", "/nonexistent/file.yaml"}, 2, "cannot read /nonexistent/file.yaml"},
+		{[]string{"verify", "--db", filepath.Join(t.TempDir(), "none.db")}, 1, "no database at"},
+	} {
+		code, _, stderr := run(t, db, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, tc.code, tc.msg)
+		}
+		if strings.Count(stderr, "\n") != 1 || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%v: stderr is not one line: %q", tc.args, stderr)
+		}
+	}
+	if code, out, _ := run(t, db, "accession", "--help"); code != 0 || !strings.Contains(out, "Usage: alliance accession CODE") {
+		t.Errorf("accession --help: exit %d\n%s", code, out)
+	}
+}
+
+func TestRecordHistoryVerify(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	file := filepath.Join(dir, "new.yaml")
+	os.WriteFile(file, []byte(`- date: 2026-07-08
+  type: summit
+  org: NATO
+  states: [UA]
+  title: A test summit
+  source:
+    url: https://example.org/summit
+    title: A test page
+`), 0o644)
+	if code, out, stderr := run(t, db, "record", file); code != 0 || !strings.Contains(out, "1 events recorded") {
+		t.Fatalf("record: exit %d\n%s%s", code, out, stderr)
+	}
+	// The same file again is a duplicate, and nothing is written.
+	if code, _, stderr := run(t, db, "record", file); code != 2 || !strings.Contains(stderr, "duplicate") {
+		t.Errorf("recording twice: exit %d, %s", code, stderr)
+	}
+	code, out, _ := run(t, db, "history", "--state", "UA", "--type", "summit", "--from", "2026-07-01", "--json")
+	var evs []map[string]any
+	json.Unmarshal([]byte(out), &evs)
+	if code != 0 || len(evs) != 1 || evs[0]["origin"] != "user" || evs[0]["title"] != "A test summit" {
+		t.Errorf("history after record: exit %d, %v", code, evs)
+	}
+	// A file with an error names file:line and the field; nothing is stored.
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("- date: 2026-07-09\n  type: summit\n  org: NATO\n  states: [QQ]\n  title: x\n  source: {url: \"https://example.org\", title: \"x\"}\n"), 0o644)
+	if code, _, stderr := run(t, db, "record", bad); code != 2 || !strings.Contains(stderr, bad+`:4: states: unknown state code "QQ"`) {
+		t.Errorf("bad file: exit %d, %q", code, stderr)
+	}
+	if code, out, stderr := run(t, db, "verify"); code != 0 || !strings.HasPrefix(out, "ok: ") {
+		t.Errorf("verify: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+func TestVerifyNamesTamperedEvent(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	if code, _, stderr := run(t, db, "members"); code != 0 {
+		t.Fatal(stderr)
+	}
+	raw, _ := os.ReadFile(db)
+	// SQLite may keep a stale copy of a page in free space: flip the byte in
+	// every copy of event 7, so that the live one is certainly changed.
+	n := 0
+	for off := 0; ; {
+		i := bytes.Index(raw[off:], []byte(`"seq":7,`))
+		if i < 0 {
+			break
+		}
+		i += off
+		j := i + bytes.Index(raw[i:], []byte(`"title":"`)) + len(`"title":"`)
+		raw[j] ^= 0x20 // flip the case of one letter of event 7's title
+		off, n = j, n+1
+	}
+	if n == 0 {
+		t.Fatal("event 7 not found in the file")
+	}
+	os.WriteFile(db, raw, 0o644)
+	code, _, stderr := run(t, db, "verify")
+	if code != 3 || !strings.Contains(stderr, "event 7:") {
+		t.Errorf("verify of a tampered file: exit %d, %q; want exit 3 naming event 7", code, stderr)
+	}
+}
+
+func TestExport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, _ := run(t, db, "export", "memberships")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || lines[0] != "org,code,name,cow,joined,left" {
+		t.Fatalf("export memberships: exit %d, header %q", code, lines[0])
+	}
+	if !slices.Contains(lines, "EU,GB,United Kingdom,200,1973-01-01,2020-01-31") {
+		t.Errorf("no spell for the UK in the EU:\n%s", out)
+	}
+	if !slices.Contains(lines, "NATO,SE,Sweden,380,2024-03-07,") {
+		t.Errorf("no spell for Sweden in NATO")
+	}
+	code, out, _ = run(t, db, "export", "ratifications", "--format", "json")
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil || len(rows) < 100 {
+		t.Fatalf("export ratifications json: exit %d, %v, %d rows", code, err, len(rows))
+	}
+	code, out, _ = run(t, db, "export", "events")
+	if code != 0 || !strings.HasPrefix(out, "seq,date,type,org,states,candidate,step,title,source_url") {
+		t.Errorf("export events: exit %d", code)
+	}
+}
