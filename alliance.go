@@ -11,12 +11,20 @@ type Org string
 const (
 	NATO Org = "NATO"
 	EU   Org = "EU"
+	// JDS is the framework of the G7 Joint Declaration of Support for Ukraine
+	// (12 July 2023) and the bilateral security agreements made under it. It
+	// has no members; its events are agreements with their terms.
+	JDS Org = "JDS"
 )
 
-// Orgs lists the organisations in a stable order.
+// Orgs lists the organisations with members, in a stable order.
 var Orgs = []Org{NATO, EU}
 
-// ParseOrg returns the organisation named s (case-insensitive) or an EINVALID error.
+// EventOrgs lists every organisation an event may belong to.
+var EventOrgs = []Org{NATO, EU, JDS}
+
+// ParseOrg returns the membership organisation named s (case-insensitive)
+// or an EINVALID error.
 func ParseOrg(s string) (Org, error) {
 	for _, o := range Orgs {
 		if equalFold(string(o), s) {
@@ -24,6 +32,16 @@ func ParseOrg(s string) (Org, error) {
 		}
 	}
 	return "", Errorf(EINVALID, "unknown organisation %q: want NATO or EU", s)
+}
+
+// ParseEventOrg returns the organisation of an event named s or an EINVALID error.
+func ParseEventOrg(s string) (Org, error) {
+	for _, o := range EventOrgs {
+		if string(o) == s {
+			return o, nil
+		}
+	}
+	return "", Errorf(EINVALID, "unknown organisation %q: want NATO, EU or JDS", s)
 }
 
 func equalFold(a, b string) bool {

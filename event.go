@@ -91,6 +91,24 @@ type Event struct {
 	Title     string
 	Source    Source
 	Note      string // where sources disagree: which one is followed and why
+	// Terms are set for security agreements only.
+	Terms *Terms
+}
+
+// Terms are what a security agreement commits its parties to.
+type Terms struct {
+	Partner            string   `json:"partner"`                        // a state code, EU or G7
+	Term               string   `json:"term,omitempty"`                 // as the text states it: "10 years"
+	Obligations        []string `json:"obligations"`                    // from the Obligations vocabulary
+	ConsultWithinHours int      `json:"consult_within_hours,omitempty"` // consultations within N hours of an attack
+	OnAccession        string   `json:"on_accession"`                   // what it says happens when the partner state joins NATO
+}
+
+// Obligations is the vocabulary of what a security agreement may commit to.
+var Obligations = []string{
+	"consult_24h", "military_support", "financial_support", "training", "intelligence",
+	"defence_industry", "cyber", "sanctions", "reconstruction", "eu_nato_integration_support",
+	"humanitarian", "accountability",
 }
 
 // Concerns reports whether the event names code among its states or as its candidate.
@@ -123,8 +141,11 @@ func (e *Event) Check(states States) error {
 	if _, err := ParseEventType(string(e.Type)); err != nil {
 		return fieldErr("type", "%s", err.Error())
 	}
-	if _, err := ParseOrg(string(e.Org)); err != nil {
+	if _, err := ParseEventOrg(string(e.Org)); err != nil {
 		return fieldErr("org", "%s", err.Error())
+	}
+	if err := e.checkTerms(states); err != nil {
+		return err
 	}
 	for i, c := range e.States {
 		if _, ok := states[c]; !ok {
@@ -158,6 +179,34 @@ func (e *Event) Check(states States) error {
 		if e.Step != "" {
 			return fieldErr("step", "is only for ratifications")
 		}
+	}
+	return nil
+}
+
+func (e *Event) checkTerms(states States) error {
+	t := e.Terms
+	if t == nil {
+		return nil
+	}
+	if e.Type != Agreement {
+		return fieldErr("partner", "terms (partner, term, obligations, on_accession) are only for agreements")
+	}
+	if t.Partner == "" {
+		return fieldErr("partner", "is missing")
+	}
+	if _, ok := states[t.Partner]; !ok && t.Partner != "EU" && t.Partner != "G7" {
+		return fieldErr("partner", "unknown partner %q: want a state code, EU or G7", t.Partner)
+	}
+	for _, o := range t.Obligations {
+		if !slices.Contains(Obligations, o) {
+			return fieldErr("obligations", "unknown obligation %q: want one of %s", o, strings.Join(Obligations, ", "))
+		}
+	}
+	if t.ConsultWithinHours < 0 {
+		return fieldErr("consult_within_hours", "must be a positive number of hours")
+	}
+	if strings.TrimSpace(t.OnAccession) == "" {
+		return fieldErr("on_accession", "is missing: say what the agreement says happens on accession, or \"not stated\"")
 	}
 	return nil
 }

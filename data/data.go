@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the dataset files.
 //
-//go:embed states.yaml nato eu
+//go:embed states.yaml nato eu guarantees geo rules
 var FS embed.FS

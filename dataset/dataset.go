@@ -220,8 +220,44 @@ func parseEvent(file string, it *yaml.Node) (alliance.Event, error) {
 					return e, errAt(file, skv[0].Line, "source."+skv[0].Value, "unknown field (want url, title)")
 				}
 			}
+		case "partner", "term", "on_accession", "consult_within_hours":
+			s, err := scalar(file, k, v)
+			if err != nil {
+				return e, err
+			}
+			if e.Terms == nil {
+				e.Terms = &alliance.Terms{}
+			}
+			switch k.Value {
+			case "partner":
+				e.Terms.Partner = s
+			case "term":
+				e.Terms.Term = s
+			case "on_accession":
+				e.Terms.OnAccession = s
+			case "consult_within_hours":
+				n, err := strconv.Atoi(s)
+				if err != nil || n <= 0 {
+					return e, errAt(file, v.Line, k.Value, "%q is not a positive number of hours", s)
+				}
+				e.Terms.ConsultWithinHours = n
+			}
+		case "obligations":
+			if v.Kind != yaml.SequenceNode {
+				return e, errAt(file, v.Line, "obligations", "want a list, e.g. [military_support, training]")
+			}
+			if e.Terms == nil {
+				e.Terms = &alliance.Terms{}
+			}
+			e.Terms.Obligations = []string{}
+			for _, c := range v.Content {
+				if c.Kind != yaml.ScalarNode {
+					return e, errAt(file, c.Line, "obligations", "want a list of words")
+				}
+				e.Terms.Obligations = append(e.Terms.Obligations, c.Value)
+			}
 		default:
-			return e, errAt(file, k.Line, k.Value, "unknown field (want date, type, org, states, candidate, step, title, source, note)")
+			return e, errAt(file, k.Line, k.Value, "unknown field (want date, type, org, states, candidate, step, title, source, note; for agreements also partner, term, obligations, consult_within_hours, on_accession)")
 		}
 	}
 	return e, nil
@@ -270,8 +306,11 @@ func noteJoined(m map[string]alliance.Date, e *alliance.Event) {
 	}
 }
 
-// Load reads the registry of states (states.yaml) and every event file under
-// the folders of fsys (nato/, eu/, ...), in path order, and checks them all.
+// EventDirs are the folders of the dataset that hold events.
+var EventDirs = []string{"nato", "eu", "guarantees"}
+
+// Load reads the registry of states (states.yaml) and every event file in
+// the EventDirs of fsys, in path order, and checks them all.
 func Load(fsys fs.FS) (alliance.States, []Located, error) {
 	b, err := fs.ReadFile(fsys, "states.yaml")
 	if err != nil {
@@ -286,7 +325,8 @@ func Load(fsys fs.FS) (alliance.States, []Located, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && path.Dir(p) != "." && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		top, _, _ := strings.Cut(p, "/")
+		if !d.IsDir() && slices.Contains(EventDirs, top) && path.Dir(p) != "." && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
 			files = append(files, p)
 		}
 		return nil

@@ -10,9 +10,11 @@ import (
 	"alliance"
 )
 
-// Version is the version of the canonical encoding written by Encode. Every
-// version ever written stays decodable; testdata/ keeps a golden file of each.
-const Version = 1
+// Version is the newest version of the canonical encoding. Every version ever
+// written stays decodable; testdata/ keeps golden files of each. Version 2
+// adds an agreement's terms; Encode writes version 1 for an event without
+// terms, so the encoding of every earlier event is unchanged.
+const Version = 2
 
 // wireV1 fixes the field order of encoding version 1. encoding/json writes
 // struct fields in declaration order, so the encoding of a value is unique.
@@ -32,10 +34,29 @@ type wireV1 struct {
 	Note      string          `json:"note,omitempty"`
 }
 
-// Encode returns the canonical encoding of r (without its hash).
+// wireV2 is version 1 with the terms of an agreement.
+type wireV2 struct {
+	V         int             `json:"v"`
+	Seq       int64           `json:"seq"`
+	Recorded  string          `json:"recorded"`
+	Origin    string          `json:"origin"`
+	Date      string          `json:"date"`
+	Type      string          `json:"type"`
+	Org       string          `json:"org"`
+	States    []string        `json:"states"`
+	Candidate string          `json:"candidate,omitempty"`
+	Step      string          `json:"step,omitempty"`
+	Title     string          `json:"title"`
+	Source    alliance.Source `json:"source"`
+	Note      string          `json:"note,omitempty"`
+	Terms     *alliance.Terms `json:"terms"`
+}
+
+// Encode returns the canonical encoding of r (without its hash): version 2
+// for an event with terms, version 1 otherwise.
 func Encode(r *alliance.Record) []byte {
 	w := wireV1{
-		V:         Version,
+		V:         1,
 		Seq:       r.Seq,
 		Recorded:  r.Recorded.UTC().Format(time.RFC3339Nano),
 		Origin:    string(r.Origin),
@@ -49,9 +70,15 @@ func Encode(r *alliance.Record) []byte {
 		Source:    r.Source,
 		Note:      r.Note,
 	}
-	b, err := json.Marshal(w)
+	var v any = w
+	if r.Terms != nil {
+		v = wireV2{V: 2, Seq: w.Seq, Recorded: w.Recorded, Origin: w.Origin, Date: w.Date, Type: w.Type,
+			Org: w.Org, States: w.States, Candidate: w.Candidate, Step: w.Step, Title: w.Title,
+			Source: w.Source, Note: w.Note, Terms: r.Terms}
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
-		// Marshal of this struct of strings cannot fail.
+		// Marshal of these structs of strings and numbers cannot fail.
 		panic(fmt.Sprintf("encode record %d: %v", r.Seq, err))
 	}
 	return b
@@ -60,14 +87,30 @@ func Encode(r *alliance.Record) []byte {
 // Decode parses a canonical encoding. A body that does not parse, or that is
 // not the canonical encoding of what it parses to, is ECORRUPT.
 func Decode(body []byte) (*alliance.Record, error) {
-	var w wireV1
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
+	var ver struct {
+		V int `json:"v"`
+	}
+	if err := json.Unmarshal(body, &ver); err != nil {
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 	}
-	if w.V != Version {
-		return nil, alliance.Errorf(alliance.ECORRUPT, "entry has encoding version %d; this binary reads version %d", w.V, Version)
+	var w wireV2
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	switch ver.V {
+	case 1:
+		var w1 wireV1
+		if err := dec.Decode(&w1); err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
+		}
+		w = wireV2{V: 1, Seq: w1.Seq, Recorded: w1.Recorded, Origin: w1.Origin, Date: w1.Date, Type: w1.Type,
+			Org: w1.Org, States: w1.States, Candidate: w1.Candidate, Step: w1.Step, Title: w1.Title,
+			Source: w1.Source, Note: w1.Note}
+	case 2:
+		if err := dec.Decode(&w); err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
+		}
+	default:
+		return nil, alliance.Errorf(alliance.ECORRUPT, "entry has encoding version %d; this binary reads versions 1 to %d", ver.V, Version)
 	}
 	rec, err := time.Parse(time.RFC3339Nano, w.Recorded)
 	if err != nil {
@@ -84,7 +127,7 @@ func Decode(body []byte) (*alliance.Record, error) {
 		Event: alliance.Event{
 			Date: d, Type: alliance.EventType(w.Type), Org: alliance.Org(w.Org),
 			States: w.States, Candidate: w.Candidate, Step: alliance.Step(w.Step),
-			Title: w.Title, Source: w.Source, Note: w.Note,
+			Title: w.Title, Source: w.Source, Note: w.Note, Terms: w.Terms,
 		},
 	}
 	if !bytes.Equal(Encode(r), body) {

@@ -1,0 +1,267 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"alliance"
+)
+
+// TropicOfCancer is the latitude of the Tropic of Cancer that the engine
+// uses, 23°26′ N. (It drifts by about 15 m a year; 23°27′ in 1949. The
+// difference is under 2 km and is noted in data/seas/README.md.)
+const TropicOfCancer = 23.0 + 26.0/60
+
+// Override replaces country-coder's answer for one of its features during a
+// period: de jure sovereignty as the allies recognise it, or history that
+// the present-day borders do not show.
+type Override struct {
+	Feature   string          `json:"feature"` // country-coder feature id (Q7835 is Crimea)
+	State     string          `json:"state"`   // the state it belongs to for the model
+	Territory string          `json:"territory,omitempty"`
+	From      alliance.Date   `json:"from"` // zero: since ever
+	To        alliance.Date   `json:"to"`   // zero: until now (inclusive)
+	Reason    string          `json:"reason"`
+	Source    alliance.Source `json:"source"`
+}
+
+func (o *Override) applies(d alliance.Date) bool {
+	return (o.From.IsZero() || !d.Before(o.From)) && (o.To.IsZero() || !d.After(o.To))
+}
+
+// Sea is a sea area drawn as a simplified polygon whose sides follow the
+// limits its source states; the land mask decides the coast, so the polygon
+// may overlap land freely.
+type Sea struct {
+	ID      string          `json:"id"`   // mediterranean, black_sea, north_atlantic, ...
+	Name    string          `json:"name"` // Mediterranean Sea
+	PartOf  string          `json:"part_of,omitempty"` // the ocean whose marginal sea it is
+	Limits  string          `json:"limits"`
+	Source  alliance.Source `json:"source"`
+	Polygon [][2]float64    `json:"-"` // [lon, lat] vertices
+	ring    []pt
+	minY, maxY, minX, maxX float64
+}
+
+// Place is what the engine knows about a point on a date.
+type Place struct {
+	Lat  float64 `json:"lat"`
+	Lon  float64 `json:"lon"`
+	Name string  `json:"name,omitempty"` // the place name asked for, if any
+	// Kind is "land" or "sea", by Natural Earth's 1:50m land polygons.
+	Kind string `json:"kind"`
+	// State is the state whose territory holds the point; at sea, the state
+	// whose waters country-coder's borders draw around it (these reach the
+	// limits of exclusive economic zones in places, and do not tell the
+	// territorial sea from them).
+	State     string `json:"state,omitempty"`
+	Territory string `json:"territory,omitempty"` // the part of it, where the borders name one (Hawaii)
+	Feature   string `json:"feature,omitempty"`   // country-coder feature id
+	Continent string `json:"continent,omitempty"` // Europe, North America, Africa, Asia, ...
+	Sea       *Sea   `json:"sea,omitempty"`       // at sea: the sea area, if one of ours holds it
+	// NorthOfTropic is true north of the Tropic of Cancer.
+	NorthOfTropic bool `json:"north_of_tropic_of_cancer"`
+	// DeFacto is country-coder's state where an override changed it.
+	DeFacto  string    `json:"de_facto,omitempty"`
+	Override *Override `json:"override,omitempty"`
+	groups   []string
+}
+
+// InGroup reports whether the place's border feature is in the
+// country-coder group id ("150" Europe, "021" Northern America).
+func (p *Place) InGroup(id string) bool { return slices.Contains(p.groups, id) }
+
+// Index locates points. It is safe for concurrent use.
+type Index struct {
+	g         *grid
+	land      *grid
+	overrides map[string][]Override
+	seas      []*Sea
+	byName    map[string]int // lower-cased feature name or id -> feature index
+}
+
+// New builds an index from country-coder's borders.json, a TopoJSON land
+// mask (world-atlas's land-50m.json), overrides and seas.
+func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error) {
+	fs, err := parseBorders(borders)
+	if err != nil {
+		return nil, err
+	}
+	lf, err := parseLand(land, "land")
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{g: newGrid(fs), land: newGrid([]*Feature{lf}), overrides: map[string][]Override{}, byName: map[string]int{}}
+	for i, f := range fs {
+		ix.byName[strings.ToLower(f.Name)] = i
+		ix.byName[strings.ToLower(f.ID)] = i
+	}
+	for _, o := range overrides {
+		if _, ok := ix.byName[strings.ToLower(o.Feature)]; !ok {
+			return nil, alliance.Errorf(alliance.EINVALID, "override for unknown border feature %q", o.Feature)
+		}
+		ix.overrides[o.Feature] = append(ix.overrides[o.Feature], o)
+	}
+	for i := range seas {
+		s := seas[i]
+		if len(s.Polygon) < 3 {
+			return nil, alliance.Errorf(alliance.EINVALID, "sea %s: polygon needs at least 3 points", s.ID)
+		}
+		s.minX, s.minY, s.maxX, s.maxY = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, c := range s.Polygon {
+			s.ring = append(s.ring, pt{c[0], c[1]})
+			s.minX, s.maxX = math.Min(s.minX, c[0]), math.Max(s.maxX, c[0])
+			s.minY, s.maxY = math.Min(s.minY, c[1]), math.Max(s.maxY, c[1])
+		}
+		ix.seas = append(ix.seas, &s)
+	}
+	return ix, nil
+}
+
+// CheckCoordinates returns an EINVALID error for NaN, infinite or
+// out-of-range coordinates.
+func CheckCoordinates(lat, lon float64) error {
+	switch {
+	case math.IsNaN(lat) || math.IsNaN(lon):
+		return alliance.Errorf(alliance.EINVALID, "coordinates are not numbers (NaN)")
+	case math.IsInf(lat, 0) || math.IsInf(lon, 0):
+		return alliance.Errorf(alliance.EINVALID, "coordinates are infinite")
+	case lat < -90 || lat > 90:
+		return alliance.Errorf(alliance.EINVALID, "latitude %g is out of range: want -90 to 90", lat)
+	case lon < -180 || lon > 180:
+		return alliance.Errorf(alliance.EINVALID, "longitude %g is out of range: want -180 to 180", lon)
+	}
+	return nil
+}
+
+// Locate returns what the index knows about (lat, lon) on date d.
+func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
+	if err := CheckCoordinates(lat, lon); err != nil {
+		return Place{}, err
+	}
+	p := Place{Lat: lat, Lon: lon, NorthOfTropic: lat > TropicOfCancer, Kind: "land"}
+	if ix.land.locate(pt{lon, lat}) < 0 {
+		p.Kind = "sea"
+		for _, s := range ix.seas {
+			if s.contains(pt{lon, lat}) {
+				p.Sea = s
+				break
+			}
+		}
+	}
+	fi := ix.g.locate(pt{lon, lat})
+	if fi < 0 {
+		return p, nil
+	}
+	f := ix.g.features[fi]
+	p.Feature, p.State, p.groups = f.ID, f.Country, f.Groups
+	if f.ID != f.Country {
+		p.Territory = f.Name
+	}
+	p.Continent = continent(f.Groups)
+	for i := range ix.overrides[f.ID] {
+		o := &ix.overrides[f.ID][i]
+		if o.applies(d) {
+			if o.State != p.State {
+				p.DeFacto = p.State
+			}
+			p.State, p.Override = o.State, o
+			if o.Territory != "" {
+				p.Territory = o.Territory
+			}
+			break
+		}
+	}
+	return p, nil
+}
+
+// FeatureRaw returns country-coder's own answer for a point, before any
+// override: the feature id and its state. It is for comparison tests.
+func (ix *Index) FeatureRaw(lat, lon float64) (id, state string) {
+	fi := ix.g.locate(pt{lon, lat})
+	if fi < 0 {
+		return "", ""
+	}
+	f := ix.g.features[fi]
+	return f.ID, f.Country
+}
+
+// Point returns a representative point inside the border feature named
+// name (its English name or id, case-insensitive): the centre of the cell
+// owned by it nearest the middle of its bounding box.
+func (ix *Index) Point(name string) (lat, lon float64, ok bool) {
+	fi, ok := ix.byName[strings.ToLower(strings.TrimSpace(name))]
+	if !ok {
+		return 0, 0, false
+	}
+	f := ix.g.features[fi]
+	mid := pt{(f.minX + f.maxX) / 2, (f.minY + f.maxY) / 2}
+	best, bestD := pt{}, math.Inf(1)
+	for k, o := range ix.g.owner {
+		if int(o) != fi {
+			continue
+		}
+		c := ix.g.centre(k%ix.g.cols, k/ix.g.cols)
+		if d := math.Hypot(c.x-mid.x, c.y-mid.y); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if math.IsInf(bestD, 1) {
+		// A feature smaller than a cell: try points of its own outline's box.
+		for _, r := range f.rings {
+			for _, v := range r {
+				c := pt{(v.x + mid.x) / 2, (v.y + mid.y) / 2}
+				if ix.g.locate(c) == fi {
+					return c.y, c.x, true
+				}
+			}
+		}
+		return 0, 0, false
+	}
+	return best.y, best.x, true
+}
+
+func (s *Sea) contains(p pt) bool {
+	if p.x < s.minX || p.x > s.maxX || p.y < s.minY || p.y > s.maxY {
+		return false
+	}
+	in := false
+	r := s.ring
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if (a.y > p.y) != (b.y > p.y) && p.x < (b.x-a.x)*(p.y-a.y)/(b.y-a.y)+a.x {
+			in = !in
+		}
+	}
+	return in
+}
+
+// continent names a feature's continent from its M49 groups. North America
+// means M49's Northern America (021: the United States, Canada, Greenland,
+// Bermuda, Saint Pierre and Miquelon), not the Caribbean or Central America.
+func continent(groups []string) string {
+	for _, c := range []struct{ id, name string }{
+		{"150", "Europe"}, {"021", "North America"}, {"419", "Latin America and the Caribbean"},
+		{"002", "Africa"}, {"142", "Asia"}, {"009", "Oceania"},
+	} {
+		if slices.Contains(groups, c.id) {
+			return c.name
+		}
+	}
+	return "Antarctica"
+}
+
+// String describes the place in a few words: "Hawaii (US)", "at sea".
+func (p Place) String() string {
+	switch {
+	case p.Kind == "sea" && p.Sea != nil:
+		return "at sea, " + p.Sea.Name
+	case p.Kind == "sea":
+		return "at sea"
+	case p.Territory != "":
+		return fmt.Sprintf("%s (%s)", p.Territory, p.State)
+	}
+	return p.State
+}

@@ -1,0 +1,100 @@
+package geo
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// topology is the part of a TopoJSON document the land mask needs.
+type topology struct {
+	Transform *struct {
+		Scale     [2]float64 `json:"scale"`
+		Translate [2]float64 `json:"translate"`
+	} `json:"transform"`
+	Arcs    [][][2]float64 `json:"arcs"`
+	Objects map[string]struct {
+		Type       string `json:"type"`
+		Geometries []struct {
+			Type string          `json:"type"`
+			Arcs json.RawMessage `json:"arcs"`
+		} `json:"geometries"`
+	} `json:"objects"`
+}
+
+// parseLand decodes a TopoJSON land object (world-atlas's land-50m.json)
+// into one feature whose rings are every outline of land.
+func parseLand(b []byte, object string) (*Feature, error) {
+	var t topology
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("parse land: %w", err)
+	}
+	// Decode the arcs: quantized and delta-encoded when there is a transform.
+	arcs := make([][]pt, len(t.Arcs))
+	for i, a := range t.Arcs {
+		r := make([]pt, len(a))
+		var x, y float64
+		for j, p := range a {
+			if t.Transform != nil {
+				x, y = x+p[0], y+p[1]
+				r[j] = pt{x*t.Transform.Scale[0] + t.Transform.Translate[0], y*t.Transform.Scale[1] + t.Transform.Translate[1]}
+			} else {
+				r[j] = pt{p[0], p[1]}
+			}
+		}
+		arcs[i] = r
+	}
+	obj, ok := t.Objects[object]
+	if !ok {
+		return nil, fmt.Errorf("parse land: no object %q", object)
+	}
+	f := &Feature{ID: "land", Name: "land", minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
+	ring := func(idx []int) []pt {
+		var out []pt
+		for k, i := range idx {
+			var a []pt
+			if i >= 0 {
+				a = arcs[i]
+			} else {
+				src := arcs[^i]
+				a = make([]pt, len(src))
+				for j := range src {
+					a[j] = src[len(src)-1-j]
+				}
+			}
+			if k > 0 && len(a) > 0 {
+				a = a[1:] // arcs share their end points
+			}
+			out = append(out, a...)
+		}
+		return out
+	}
+	for _, g := range obj.Geometries {
+		var polys [][][]int
+		switch g.Type {
+		case "MultiPolygon":
+			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
+				return nil, fmt.Errorf("parse land: %w", err)
+			}
+		case "Polygon":
+			var p [][]int
+			if err := json.Unmarshal(g.Arcs, &p); err != nil {
+				return nil, fmt.Errorf("parse land: %w", err)
+			}
+			polys = [][][]int{p}
+		default:
+			continue
+		}
+		for _, p := range polys {
+			for _, idx := range p {
+				r := ring(idx)
+				for _, v := range r {
+					f.minX, f.maxX = math.Min(f.minX, v.x), math.Max(f.maxX, v.x)
+					f.minY, f.maxY = math.Min(f.minY, v.y), math.Max(f.maxY, v.y)
+				}
+				f.rings = append(f.rings, r)
+			}
+		}
+	}
+	return f, nil
+}

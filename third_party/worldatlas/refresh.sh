@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Refreshes land-50m.json and LICENSE from the npm package world-atlas (ISC; the
+# land polygons are Natural Earth's 1:50m land, public domain).
+# Usage: third_party/worldatlas/refresh.sh [VERSION]   (default: the version in VERSION)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+version=${1:-$(cat "$here/VERSION")}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm pack --silent "world-atlas@$version" >/dev/null && tar xzf ./*.tgz)
+cp "$tmp/package/land-50m.json" "$here/land-50m.json"
+cp "$tmp/package/LICENSE" "$here/LICENSE"
+echo "$version" > "$here/VERSION"
+echo "world-atlas $version: land-50m.json $(wc -c < "$here/land-50m.json") bytes"
