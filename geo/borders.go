@@ -17,13 +17,13 @@ import (
 // Feature is one area of the border data: a state's territory or a part of
 // it with its own identity (Hawaii, the Canary Islands, Ceuta...).
 type Feature struct {
-	ID      string   // country-coder's id: ISO alpha-2, else M49 code, else Wikidata id
-	Name    string   // English name
-	ISO     string   // its own ISO 3166-1 alpha-2 code, if any (IC, GF, BM...)
-	Country string   // the sovereign state's ISO code as country-coder has it ("" if none)
-	Groups  []string // country-coder groups: M49 regions and other groupings
-	rings   [][]pt   // outer rings and holes alike: even-odd rule
-	area    float64  // in square degrees, to prefer the smallest of overlapping features
+	ID                     string   // country-coder's id: ISO alpha-2, else M49 code, else Wikidata id
+	Name                   string   // English name
+	ISO                    string   // its own ISO 3166-1 alpha-2 code, if any (IC, GF, BM...)
+	Country                string   // the sovereign state's ISO code as country-coder has it ("" if none)
+	Groups                 []string // country-coder groups: M49 regions and other groupings
+	rings                  [][]pt   // outer rings and holes alike: even-odd rule
+	area                   float64  // in square degrees, to prefer the smallest of overlapping features
 	minX, minY, maxX, maxY float64
 }
 

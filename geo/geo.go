@@ -35,13 +35,13 @@ func (o *Override) applies(d alliance.Date) bool {
 // limits its source states; the land mask decides the coast, so the polygon
 // may overlap land freely.
 type Sea struct {
-	ID      string          `json:"id"`   // mediterranean, black_sea, north_atlantic, ...
-	Name    string          `json:"name"` // Mediterranean Sea
-	PartOf  string          `json:"part_of,omitempty"` // the ocean whose marginal sea it is
-	Limits  string          `json:"limits"`
-	Source  alliance.Source `json:"source"`
-	Polygon [][2]float64    `json:"-"` // [lon, lat] vertices
-	ring    []pt
+	ID                     string          `json:"id"`                // mediterranean, black_sea, north_atlantic, ...
+	Name                   string          `json:"name"`              // Mediterranean Sea
+	PartOf                 string          `json:"part_of,omitempty"` // the ocean whose marginal sea it is
+	Limits                 string          `json:"limits"`
+	Source                 alliance.Source `json:"source"`
+	Polygon                [][2]float64    `json:"-"` // [lon, lat] vertices
+	ring                   []pt
 	minY, maxY, minX, maxX float64
 }
 
