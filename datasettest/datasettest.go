@@ -7,6 +7,8 @@ import (
 	"alliance"
 	"alliance/data"
 	"alliance/dataset"
+	"alliance/geo"
+	"alliance/rules"
 )
 
 // MustHistory loads the embedded dataset and returns its states and its
@@ -77,4 +79,16 @@ func SyntheticHistory(states alliance.States, n int) alliance.History {
 		recs[i] = &alliance.Record{Seq: int64(i + 1), Origin: alliance.FromDataset, Event: evs[i]}
 	}
 	return alliance.NewHistory(recs)
+}
+
+// MustEngine returns the geographic index and the Article 5 engine over the
+// real dataset, failing tb on error.
+func MustEngine(tb testing.TB) (*geo.Index, *rules.Engine) {
+	tb.Helper()
+	states, h := MustHistory(tb)
+	ix, g, err := dataset.LoadIndex(data.FS)
+	if err != nil {
+		tb.Fatalf("load geography: %v", err)
+	}
+	return ix, &rules.Engine{History: h, States: states, Disputes: g.Disputes, Names: ix.Name}
 }

@@ -18,7 +18,9 @@ const TropicOfCancer = 23.0 + 26.0/60
 // period: de jure sovereignty as the allies recognise it, or history that
 // the present-day borders do not show.
 type Override struct {
-	Feature   string          `json:"feature"` // country-coder feature id (Q7835 is Crimea)
+	Feature string `json:"feature,omitempty"` // country-coder feature id (Q7835 is Crimea), or
+	// Polygon ([lon, lat] vertices) for an area that is not a feature of its own.
+	Polygon   [][2]float64    `json:"-"`
 	State     string          `json:"state"`   // the state it belongs to for the model
 	Territory string          `json:"territory,omitempty"`
 	From      alliance.Date   `json:"from"` // zero: since ever
@@ -61,6 +63,10 @@ type Place struct {
 	Feature   string `json:"feature,omitempty"`   // country-coder feature id
 	Continent string `json:"continent,omitempty"` // Europe, North America, Africa, Asia, ...
 	Sea       *Sea   `json:"sea,omitempty"`       // at sea: the sea area, if one of ours holds it
+	// CoastKm is, at sea, the distance to the nearest land when it is under
+	// about 30 km; TerritorialSea is true within 12 nautical miles of land.
+	CoastKm        *float64 `json:"coast_km,omitempty"`
+	TerritorialSea bool     `json:"territorial_sea,omitempty"`
 	// NorthOfTropic is true north of the Tropic of Cancer.
 	NorthOfTropic bool `json:"north_of_tropic_of_cancer"`
 	// DeFacto is country-coder's state where an override changed it.
@@ -78,6 +84,7 @@ type Index struct {
 	g         *grid
 	land      *grid
 	overrides map[string][]Override
+	areas     []*area // overrides drawn as polygons
 	seas      []*Sea
 	byName    map[string]int // lower-cased feature name or id -> feature index
 }
@@ -99,6 +106,15 @@ func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error)
 		ix.byName[strings.ToLower(f.ID)] = i
 	}
 	for _, o := range overrides {
+		if len(o.Polygon) > 0 {
+			a, err := newArea(o.Polygon)
+			if err != nil {
+				return nil, err
+			}
+			a.o = o
+			ix.areas = append(ix.areas, a)
+			continue
+		}
 		if _, ok := ix.byName[strings.ToLower(o.Feature)]; !ok {
 			return nil, alliance.Errorf(alliance.EINVALID, "override for unknown border feature %q", o.Feature)
 		}
@@ -144,11 +160,27 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 	p := Place{Lat: lat, Lon: lon, NorthOfTropic: lat > TropicOfCancer, Kind: "land"}
 	if ix.land.locate(pt{lon, lat}) < 0 {
 		p.Kind = "sea"
+		if km, ok := ix.coastKm(pt{lon, lat}); ok {
+			km = math.Round(km*10) / 10
+			p.CoastKm, p.TerritorialSea = &km, km <= TerritorialSeaKm
+		}
 		for _, s := range ix.seas {
 			if s.contains(pt{lon, lat}) {
 				p.Sea = s
 				break
 			}
+		}
+	}
+	for _, a := range ix.areas {
+		if a.o.applies(d) && a.contains(pt{lon, lat}) {
+			fi := ix.g.locate(pt{lon, lat})
+			if fi >= 0 {
+				p.Feature, p.groups = ix.g.features[fi].ID, ix.g.features[fi].Groups
+				p.Continent = continent(p.groups)
+				p.DeFacto = ix.g.features[fi].Country
+			}
+			p.State, p.Territory, p.Override = a.o.State, a.o.Territory, &a.o
+			return p, nil
 		}
 	}
 	fi := ix.g.locate(pt{lon, lat})
@@ -188,6 +220,15 @@ func (ix *Index) FeatureRaw(lat, lon float64) (id, state string) {
 	return f.ID, f.Country
 }
 
+// Name returns the English name country-coder gives the feature with id
+// code (a state's ISO code), or "" if there is none.
+func (ix *Index) Name(code string) string {
+	if i, ok := ix.byName[strings.ToLower(code)]; ok {
+		return ix.g.features[i].Name
+	}
+	return ""
+}
+
 // Point returns a representative point inside the border feature named
 // name (its English name or id, case-insensitive): the centre of the cell
 // owned by it nearest the middle of its bounding box.
@@ -223,12 +264,40 @@ func (ix *Index) Point(name string) (lat, lon float64, ok bool) {
 	return best.y, best.x, true
 }
 
+// area is a polygon with its bounding box.
+type area struct {
+	ring                   []pt
+	minX, minY, maxX, maxY float64
+	o                      Override
+}
+
+func newArea(poly [][2]float64) (*area, error) {
+	if len(poly) < 3 {
+		return nil, alliance.Errorf(alliance.EINVALID, "a polygon needs at least 3 points")
+	}
+	a := &area{minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
+	for _, c := range poly {
+		a.ring = append(a.ring, pt{c[0], c[1]})
+		a.minX, a.maxX = math.Min(a.minX, c[0]), math.Max(a.maxX, c[0])
+		a.minY, a.maxY = math.Min(a.minY, c[1]), math.Max(a.maxY, c[1])
+	}
+	return a, nil
+}
+
+func (a *area) contains(p pt) bool {
+	return ringContains(a.ring, a.minX, a.minY, a.maxX, a.maxY, p)
+}
+
 func (s *Sea) contains(p pt) bool {
-	if p.x < s.minX || p.x > s.maxX || p.y < s.minY || p.y > s.maxY {
+	return ringContains(s.ring, s.minX, s.minY, s.maxX, s.maxY, p)
+}
+
+// ringContains is the even-odd test of p against one ring with its box.
+func ringContains(r []pt, minX, minY, maxX, maxY float64, p pt) bool {
+	if p.x < minX || p.x > maxX || p.y < minY || p.y > maxY {
 		return false
 	}
 	in := false
-	r := s.ring
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
 		a, b := r[i], r[j]
 		if (a.y > p.y) != (b.y > p.y) && p.x < (b.x-a.x)*(p.y-a.y)/(b.y-a.y)+a.x {
