@@ -21,7 +21,7 @@ type Override struct {
 	Feature string `json:"feature,omitempty"` // country-coder feature id (Q7835 is Crimea), or
 	// Polygon ([lon, lat] vertices) for an area that is not a feature of its own.
 	Polygon   [][2]float64    `json:"-"`
-	State     string          `json:"state"`   // the state it belongs to for the model
+	State     string          `json:"state"` // the state it belongs to for the model
 	Territory string          `json:"territory,omitempty"`
 	From      alliance.Date   `json:"from"` // zero: since ever
 	To        alliance.Date   `json:"to"`   // zero: until now (inclusive)

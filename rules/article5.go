@@ -149,7 +149,9 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 	for _, m := range snap.Members(alliance.NATO, e.States) {
 		v.Obligated = append(v.Obligated, m.Code)
 	}
-	covered := func(clause, reason string, src ...alliance.Source) (Verdict, error) { return set(Covered, clause, reason, src...) }
+	covered := func(clause, reason string, src ...alliance.Source) (Verdict, error) {
+		return set(Covered, clause, reason, src...)
+	}
 	notCovered := func(clause, reason string) (Verdict, error) {
 		v.Obligated = []string{}
 		return set(NotCovered, clause, reason)
