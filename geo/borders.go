@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Feature is one area of the border data: a state's territory or a part of
@@ -58,15 +59,20 @@ type geojson struct {
 }
 
 // parseBorders reads country-coder's borders.json and returns the features
-// that have a geometry.
-func parseBorders(b []byte) ([]*Feature, error) {
+// that have a geometry, and the lower-cased names of the states that have
+// none of their own (being drawn in parts) with their ISO codes.
+func parseBorders(b []byte) ([]*Feature, map[string]string, error) {
 	var g geojson
 	if err := json.Unmarshal(b, &g); err != nil {
-		return nil, fmt.Errorf("parse borders: %w", err)
+		return nil, nil, fmt.Errorf("parse borders: %w", err)
 	}
 	var out []*Feature
+	aliases := map[string]string{}
 	for i, f := range g.Features {
 		if f.Geometry == nil {
+			if f.Properties.ISO != "" {
+				aliases[strings.ToLower(f.Properties.Name)] = f.Properties.ISO
+			}
 			continue
 		}
 		p := f.Properties
@@ -87,16 +93,16 @@ func parseBorders(b []byte) ([]*Feature, error) {
 		switch f.Geometry.Type {
 		case "MultiPolygon":
 			if err := json.Unmarshal(f.Geometry.Coordinates, &polys); err != nil {
-				return nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
+				return nil, nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
 			}
 		case "Polygon":
 			var poly [][][2]float64
 			if err := json.Unmarshal(f.Geometry.Coordinates, &poly); err != nil {
-				return nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
+				return nil, nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
 			}
 			polys = [][][][2]float64{poly}
 		default:
-			return nil, fmt.Errorf("parse borders: feature %d (%s): geometry %s", i, p.Name, f.Geometry.Type)
+			return nil, nil, fmt.Errorf("parse borders: feature %d (%s): geometry %s", i, p.Name, f.Geometry.Type)
 		}
 		for _, poly := range polys {
 			for k, ring := range poly {
@@ -118,7 +124,7 @@ func parseBorders(b []byte) ([]*Feature, error) {
 		out = append(out, ft)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].area < out[j].area })
-	return out, nil
+	return out, aliases, nil
 }
 
 func ringArea(r []pt) float64 {

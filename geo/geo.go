@@ -92,7 +92,7 @@ type Index struct {
 // New builds an index from country-coder's borders.json, a TopoJSON land
 // mask (world-atlas's land-50m.json), overrides and seas.
 func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error) {
-	fs, err := parseBorders(borders)
+	fs, aliases, err := parseBorders(borders)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +104,27 @@ func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error)
 	for i, f := range fs {
 		ix.byName[strings.ToLower(f.Name)] = i
 		ix.byName[strings.ToLower(f.ID)] = i
+	}
+	// A state drawn in parts (Finland = Mainland Finland + Åland) is named
+	// by its part with the most land (whole land cells of the grid), leaving
+	// out parts with an ISO code of their own (Greenland, French Guiana).
+	landCells := make([]int, len(fs))
+	for k, o := range ix.g.owner {
+		if o >= 0 && ix.land.owner[k] == 0 {
+			landCells[o]++
+		}
+	}
+	for name, code := range aliases {
+		largest := -1
+		for i, f := range fs {
+			if f.Country == code && (f.ISO == "" || f.ISO == code) && (largest < 0 || landCells[i] > landCells[largest]) {
+				largest = i
+			}
+		}
+		if _, taken := ix.byName[name]; !taken && largest >= 0 {
+			ix.byName[name] = largest
+			ix.byName[strings.ToLower(code)] = largest
+		}
 	}
 	for _, o := range overrides {
 		if len(o.Polygon) > 0 {
@@ -230,8 +251,8 @@ func (ix *Index) Name(code string) string {
 }
 
 // Point returns a representative point inside the border feature named
-// name (its English name or id, case-insensitive): the centre of the cell
-// owned by it nearest the middle of its bounding box.
+// name (its English name or id, case-insensitive) and on land: of a lattice
+// over the feature's box, the land point inside it nearest the box's middle.
 func (ix *Index) Point(name string) (lat, lon float64, ok bool) {
 	fi, ok := ix.byName[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
@@ -239,26 +260,18 @@ func (ix *Index) Point(name string) (lat, lon float64, ok bool) {
 	}
 	f := ix.g.features[fi]
 	mid := pt{(f.minX + f.maxX) / 2, (f.minY + f.maxY) / 2}
+	step := math.Max(math.Max(f.maxX-f.minX, f.maxY-f.minY)/300, 0.005)
 	best, bestD := pt{}, math.Inf(1)
-	for k, o := range ix.g.owner {
-		if int(o) != fi {
-			continue
-		}
-		c := ix.g.centre(k%ix.g.cols, k/ix.g.cols)
-		if d := math.Hypot(c.x-mid.x, c.y-mid.y); d < bestD {
-			best, bestD = c, d
+	for y := f.minY + step/2; y < f.maxY; y += step {
+		for x := f.minX + step/2; x < f.maxX; x += step {
+			q := pt{x, y}
+			d := math.Hypot(x-mid.x, y-mid.y)
+			if d < bestD && ix.g.locate(q) == fi && ix.land.locate(q) >= 0 {
+				best, bestD = q, d
+			}
 		}
 	}
 	if math.IsInf(bestD, 1) {
-		// A feature smaller than a cell: try points of its own outline's box.
-		for _, r := range f.rings {
-			for _, v := range r {
-				c := pt{(v.x + mid.x) / 2, (v.y + mid.y) / 2}
-				if ix.g.locate(c) == fi {
-					return c.y, c.x, true
-				}
-			}
-		}
 		return 0, 0, false
 	}
 	return best.y, best.x, true

@@ -10,7 +10,7 @@ import (
 // TestGridAgreesWithRayCasting checks the index against the plain even-odd
 // test over every feature on random points and on points near borders.
 func TestGridAgreesWithRayCasting(t *testing.T) {
-	fs, err := parseBorders(countrycoder.Borders)
+	fs, _, err := parseBorders(countrycoder.Borders)
 	if err != nil {
 		t.Fatal(err)
 	}

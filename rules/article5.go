@@ -124,7 +124,7 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 	default:
 		return v, alliance.Errorf(alliance.EINVALID, "unknown target %q: want territory or forces", q.Target)
 	}
-	v.PartyName = e.States.Name(v.Party)
+	v.PartyName = strings.TrimPrefix(e.name(v.Party), "the ")
 	party := e.name(v.Party)
 	set := func(verdict, clause, reason string, src ...alliance.Source) (Verdict, error) {
 		v.Verdict, v.Clause, v.Reason = verdict, clause, reason
@@ -241,7 +241,7 @@ func (e *Engine) describe(p geo.Place) string {
 	case p.Name != "":
 		s = p.Name
 	default:
-		s = fmt.Sprintf("%.4g, %.4g", p.Lat, p.Lon)
+		s = fmt.Sprintf("%.4f, %.4f", p.Lat, p.Lon)
 	}
 	var parts []string
 	if p.Territory != "" {

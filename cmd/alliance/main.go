@@ -43,6 +43,8 @@ func commands() []command {
 		{"lags", "each member's days from protocol signature to ratification, per accession", (*App).lags},
 		{"history", "the dated events, each with its source, filtered", (*App).history},
 		{"record", "append the events in a YAML file to the ledger (same format and checks as data/)", (*App).record},
+		{"article5", "does Article 5 cover an attack at this place on this date? (verdict, clause, reason)", (*App).article5},
+		{"protection", "every commitment that covers a state: NATO Art. 5, EU Art. 42(7), security agreements", (*App).protection},
 		{"verify", "recompute the hash chain and check the dataset rules", (*App).verify},
 		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
 	}
