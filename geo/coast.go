@@ -21,7 +21,7 @@ func (ix *Index) coastKm(p pt) (km float64, ok bool) {
 	best := math.Inf(1)
 	for r := r0; r <= r1; r++ {
 		for c := c0; c <= c1; c++ {
-			for _, e := range g.entries[int32(r*g.cols+c)] {
+			for _, e := range g.entries(c, r) {
 				for _, s := range e.edges {
 					ax, ay := (s.a.x-p.x)*kx, (s.a.y-p.y)*ky
 					bx, by := (s.b.x-p.x)*kx, (s.b.y-p.y)*ky

@@ -31,8 +31,8 @@ type grid struct {
 	features []*Feature
 	cols     int
 	rows     int
-	owner    []int32 // feature index, -1 for none, -2 for a mixed cell
-	entries  map[int32][]cellEntry
+	owner    []int32 // feature index; -1 for none; -2-i for a mixed cell whose entries are mixed[i]
+	mixed    [][]cellEntry
 }
 
 func (g *grid) cellOf(x, y float64) (int, int) {
@@ -104,7 +104,6 @@ func newGrid(fs []*Feature) *grid {
 			}
 		}
 	}
-	g.entries = make(map[int32][]cellEntry, len(edges))
 	for k := range n {
 		m := edges[int32(k)]
 		if m == nil {
@@ -113,7 +112,7 @@ func newGrid(fs []*Feature) *grid {
 			}
 			continue
 		}
-		g.owner[k] = -2
+		g.owner[k] = int32(-2 - len(g.mixed))
 		var es []cellEntry
 		for fi, ss := range m {
 			es = append(es, cellEntry{f: fi, in: slices.Contains(inside[k], fi), edges: ss})
@@ -124,7 +123,7 @@ func newGrid(fs []*Feature) *grid {
 			}
 		}
 		slices.SortFunc(es, func(a, b cellEntry) int { return int(a.f - b.f) })
-		g.entries[int32(k)] = es
+		g.mixed = append(g.mixed, es)
 	}
 	return g
 }
@@ -170,16 +169,23 @@ func crosses(c, p, a, b pt) bool {
 	return (orient(a, b, c) > 0) != (orient(a, b, p) > 0)
 }
 
+// entries returns the boundary entries of cell (c, r), nil if none crosses it.
+func (g *grid) entries(c, r int) []cellEntry {
+	if o := g.owner[r*g.cols+c]; o <= -2 {
+		return g.mixed[-2-o]
+	}
+	return nil
+}
+
 // locate returns the index of the smallest feature containing p, or -1.
 func (g *grid) locate(p pt) int {
 	c, r := g.cellOf(p.x, p.y)
-	k := int32(r*g.cols + c)
-	o := g.owner[k]
-	if o != -2 {
+	o := g.owner[r*g.cols+c]
+	if o > -2 {
 		return int(o)
 	}
 	cen := g.centre(c, r)
-	for _, e := range g.entries[k] {
+	for _, e := range g.mixed[-2-o] {
 		in := e.in
 		for _, s := range e.edges {
 			if crosses(cen, p, s.a, s.b) {

@@ -87,14 +87,55 @@ func parseLand(b []byte, object string) (*Feature, error) {
 		}
 		for _, p := range polys {
 			for _, idx := range p {
-				r := ring(idx)
-				for _, v := range r {
-					f.minX, f.maxX = math.Min(f.minX, v.x), math.Max(f.maxX, v.x)
-					f.minY, f.maxY = math.Min(f.minY, v.y), math.Max(f.maxY, v.y)
+				for _, r := range unwrap(ring(idx)) {
+					for _, v := range r {
+						f.minX, f.maxX = math.Min(f.minX, v.x), math.Max(f.maxX, v.x)
+						f.minY, f.maxY = math.Min(f.minY, v.y), math.Max(f.maxY, v.y)
+					}
+					f.rings = append(f.rings, r)
 				}
-				f.rings = append(f.rings, r)
 			}
 		}
 	}
 	return f, nil
+}
+
+// unwrap makes a ring that crosses the antimeridian continuous (TopoJSON
+// keeps spherical coordinates, so Chukotka's coast jumps from 180 to -180),
+// and returns it with a copy shifted by 360° so that both sides of the
+// antimeridian are drawn in -180..180. A ring around a pole (Antarctica),
+// which does not close once unwrapped, is returned as it is.
+func unwrap(r []pt) [][]pt {
+	out := make([]pt, len(r))
+	off := 0.0
+	crossed := false
+	for i, v := range r {
+		if i > 0 {
+			switch d := v.x + off - out[i-1].x; {
+			case d > 180:
+				off -= 360
+				crossed = true
+			case d < -180:
+				off += 360
+				crossed = true
+			}
+		}
+		out[i] = pt{v.x + off, v.y}
+	}
+	if !crossed || math.Abs(out[len(out)-1].x-out[0].x) > 1e-9 {
+		return [][]pt{r}
+	}
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, v := range out {
+		minX, maxX = math.Min(minX, v.x), math.Max(maxX, v.x)
+	}
+	shift := 360.0
+	if maxX > 180 {
+		shift = -360
+	}
+	cp := make([]pt, len(out))
+	for i, v := range out {
+		cp[i] = pt{v.x + shift, v.y}
+	}
+	return [][]pt{out, cp}
 }

@@ -244,11 +244,15 @@ func (e *Engine) describe(p geo.Place) string {
 		s = fmt.Sprintf("%.4f, %.4f", p.Lat, p.Lon)
 	}
 	var parts []string
-	if p.Territory != "" {
+	state := ""
+	if p.State != "" && (p.Kind == "land" || p.TerritorialSea) {
+		state = strings.TrimPrefix(e.name(p.State), "the ")
+	}
+	if p.Territory != "" && p.Territory != state && p.Territory != p.Name {
 		parts = append(parts, p.Territory)
 	}
-	if p.State != "" && (p.Kind == "land" || p.TerritorialSea) {
-		parts = append(parts, strings.TrimPrefix(e.name(p.State), "the "))
+	if state != "" && state != p.Name {
+		parts = append(parts, state)
 	}
 	if p.Kind == "sea" {
 		switch {

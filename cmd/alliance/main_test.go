@@ -208,3 +208,80 @@ func TestExport(t *testing.T) {
 		t.Errorf("export events: exit %d", code)
 	}
 }
+
+func TestArticle5CLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "article5", "--lat", "21.31", "--lon", "-157.86", "--date", "2024-06-01", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v["verdict"] != "not_covered" || v["party"] != "US" || len(v["obligated"].([]any)) != 0 || v["clause"] == "" {
+		t.Errorf("Honolulu: %v", v)
+	}
+	code, out, _ = run(t, db, "article5", "--place", "Svalbard", "--date", "2024-06-01")
+	if code != 0 || !strings.HasPrefix(out, "COVERED") {
+		t.Errorf("Svalbard: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, db, "article5", "--lat", "43", "--lon", "34", "--target", "forces", "--party", "US", "--json")
+	json.Unmarshal([]byte(out), &v)
+	if code != 0 || v["verdict"] != "disputed" {
+		t.Errorf("US warship in the Black Sea: exit %d, %v", code, v["verdict"])
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"article5", "--lat", "NaN", "--lon", "0"}, "not numbers"},
+		{[]string{"article5", "--lat", "95", "--lon", "0"}, "latitude 95 is out of range"},
+		{[]string{"article5", "--lat", "north", "--lon", "0"}, "is not a number"},
+		{[]string{"article5", "--place", "Atlantis"}, `unknown place "Atlantis"`},
+		{[]string{"article5", "--lat", "50", "--lon", "10", "--date", "1948-12-31"}, "before 1949"},
+		{[]string{"article5", "--lat", "50", "--lon", "10", "--target", "embassy"}, `unknown target "embassy"`},
+		{[]string{"article5", "--lat", "40", "--lon", "-40", "--target", "forces"}, "needs the party"},
+		{[]string{"article5", "--lat", "40", "--lon", "-40"}, "at sea beyond any territorial sea"},
+		{[]string{"article5", "--lat", "50", "--lon", "10", "--party", "XX"}, `unknown state code "XX"`},
+		{[]string{"protection", "ZZ"}, `unknown state code "ZZ"`},
+		{[]string{"protection", "UA", "--as-member", "2030-02-30"}, "no such day"},
+	} {
+		code, _, stderr := run(t, db, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+}
+
+func TestProtectionCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "protection", "UA", "--as-member", "2030-01-01", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	type profile struct {
+		NATOMember  bool `json:"nato_member"`
+		Commitments []struct {
+			Kind        string `json:"kind"`
+			OnAccession string `json:"on_accession"`
+		}
+	}
+	var r struct {
+		Now      profile `json:"now"`
+		AsMember profile `json:"as_member"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Now.NATOMember || len(r.Now.Commitments) < 20 {
+		t.Errorf("Ukraine now: member %v, %d commitments", r.Now.NATOMember, len(r.Now.Commitments))
+	}
+	if !r.AsMember.NATOMember || r.AsMember.Commitments[0].Kind != "nato_article5" || len(r.AsMember.Commitments) != len(r.Now.Commitments)+1 {
+		t.Errorf("Ukraine as a member: %+v", r.AsMember)
+	}
+	code, out, _ = run(t, db, "protection", "FI", "--at", "2023-04-04")
+	if code != 0 || !strings.Contains(out, "North Atlantic Treaty, Article 5") || !strings.Contains(out, "Article 42(7)") {
+		t.Errorf("Finland's profile:\n%s", out)
+	}
+}
