@@ -27,13 +27,15 @@ const (
 	Article4Request    EventType = "article4_request"
 	Article5Invoked    EventType = "article5_invoked"
 	Milestone          EventType = "milestone"
+	Position           EventType = "position"
+	Poll               EventType = "poll"
 )
 
 // EventTypes lists every valid event type.
 var EventTypes = []EventType{
 	TreatySigned, TreatyInForce, Joined, Withdrew, Applied, Invited, ProtocolSigned,
 	Ratification, CandidateStatus, NegotiationsOpened, Summit, Agreement, Law,
-	Article4Request, Article5Invoked, Milestone,
+	Article4Request, Article5Invoked, Milestone, Position, Poll,
 }
 
 // ParseEventType returns the event type named s or an EINVALID error.
@@ -93,6 +95,32 @@ type Event struct {
 	Note      string // where sources disagree: which one is followed and why
 	// Terms are set for security agreements only.
 	Terms *Terms
+	// Stance is set for positions only: a government's public position.
+	Stance *Stance
+	// Survey is set for polls only.
+	Survey *Survey
+}
+
+// Stance is a government's stated position on a question.
+type Stance struct {
+	Question string `json:"question"` // e.g. invite_ukraine
+	Stance   string `json:"stance"`   // support, oppose or conditional
+}
+
+// Stances are the values a Stance may take.
+var Stances = []string{"support", "oppose", "conditional"}
+
+// Survey is one published result of an opinion poll.
+type Survey struct {
+	Pollster      string             `json:"pollster"`
+	FieldworkFrom Date               `json:"fieldwork_from"`
+	FieldworkTo   Date               `json:"fieldwork_to"`
+	Question      string             `json:"question"`
+	Population    string             `json:"population"`
+	Sample        int                `json:"sample,omitempty"`
+	Share         float64            `json:"share"`             // percent, as published
+	Scope         string             `json:"scope,omitempty"`   // EU27 for an EU-wide figure (then States is empty)
+	Regions       map[string]float64 `json:"regions,omitempty"` // percent by region, as published
 }
 
 // Terms are what a security agreement commits its parties to.
@@ -127,7 +155,7 @@ func (e *Event) Check(states States) error {
 		return fieldErr("type", "is missing")
 	case e.Org == "":
 		return fieldErr("org", "is missing")
-	case len(e.States) == 0:
+	case len(e.States) == 0 && !(e.Survey != nil && e.Survey.Scope != ""):
 		return fieldErr("states", "is missing: name at least one state")
 	case strings.TrimSpace(e.Title) == "":
 		return fieldErr("title", "is missing")
@@ -145,6 +173,9 @@ func (e *Event) Check(states States) error {
 		return fieldErr("org", "%s", err.Error())
 	}
 	if err := e.checkTerms(states); err != nil {
+		return err
+	}
+	if err := e.checkStanceSurvey(); err != nil {
 		return err
 	}
 	for i, c := range e.States {
@@ -178,6 +209,49 @@ func (e *Event) Check(states States) error {
 		}
 		if e.Step != "" {
 			return fieldErr("step", "is only for ratifications")
+		}
+	}
+	return nil
+}
+
+func (e *Event) checkStanceSurvey() error {
+	switch {
+	case e.Type == Position && e.Stance == nil:
+		return fieldErr("stance", "is missing: a position needs question and stance")
+	case e.Type != Position && e.Stance != nil:
+		return fieldErr("stance", "question and stance are only for positions")
+	case e.Type == Poll && e.Survey == nil:
+		return fieldErr("pollster", "is missing: a poll needs pollster, fieldwork dates, question, population and share")
+	case e.Type != Poll && e.Survey != nil:
+		return fieldErr("pollster", "poll fields are only for polls")
+	}
+	if st := e.Stance; st != nil {
+		if st.Question == "" {
+			return fieldErr("question", "is missing")
+		}
+		if !slices.Contains(Stances, st.Stance) {
+			return fieldErr("stance", "%q: want support, oppose or conditional", st.Stance)
+		}
+	}
+	if v := e.Survey; v != nil {
+		switch {
+		case v.Pollster == "":
+			return fieldErr("pollster", "is missing")
+		case v.Question == "":
+			return fieldErr("question", "is missing")
+		case v.Population == "":
+			return fieldErr("population", "is missing")
+		case v.Share < 0 || v.Share > 100:
+			return fieldErr("share", "%g is not a percentage", v.Share)
+		case !v.FieldworkFrom.IsZero() && !v.FieldworkTo.IsZero() && v.FieldworkTo.Before(v.FieldworkFrom):
+			return fieldErr("fieldwork_to", "is before fieldwork_from")
+		case v.Scope != "" && v.Scope != "EU27":
+			return fieldErr("scope", "%q: want EU27", v.Scope)
+		}
+		for k, x := range v.Regions {
+			if x < 0 || x > 100 {
+				return fieldErr("regions", "%s: %g is not a percentage", k, x)
+			}
 		}
 	}
 	return nil
@@ -242,6 +316,10 @@ func (e *Event) Key() string {
 	b.WriteString(e.Candidate)
 	b.WriteByte('|')
 	b.WriteString(string(e.Step))
+	if e.Survey != nil {
+		b.WriteByte('|')
+		b.WriteString(e.Survey.Pollster + "|" + e.Survey.Question + "|" + e.Survey.Population + "|" + e.Survey.Scope)
+	}
 	if e.Type != Ratification && e.Type != Joined && e.Type != Withdrew && e.Type != TreatyInForce {
 		// Several distinct summits or laws may concern one state on one day;
 		// their titles tell them apart.

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the dataset files.
 //
-//go:embed states.yaml nato eu guarantees geo rules
+//go:embed states.yaml nato eu guarantees geo rules polls
 var FS embed.FS

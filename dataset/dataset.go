@@ -6,6 +6,7 @@ package dataset
 import (
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -162,8 +163,20 @@ func ParseEvents(file string, b []byte, states alliance.States) ([]Located, erro
 	return out, nil
 }
 
-func parseEvent(file string, it *yaml.Node) (alliance.Event, error) {
-	var e alliance.Event
+func parseEvent(file string, it *yaml.Node) (e alliance.Event, err error) {
+	var question string
+	defer func() {
+		switch {
+		case question == "":
+		case e.Type == alliance.Position:
+			if e.Stance == nil {
+				e.Stance = &alliance.Stance{}
+			}
+			e.Stance.Question = question
+		default:
+			survey(&e).Question = question
+		}
+	}()
 	for _, kv := range pairs(it) {
 		k, v := kv[0], kv[1]
 		switch k.Value {
@@ -242,6 +255,68 @@ func parseEvent(file string, it *yaml.Node) (alliance.Event, error) {
 				}
 				e.Terms.ConsultWithinHours = n
 			}
+		case "question":
+			s, err := scalar(file, k, v)
+			if err != nil {
+				return e, err
+			}
+			question = s // a position's or a poll's: decided once the type is known
+		case "stance":
+			s, err := scalar(file, k, v)
+			if err != nil {
+				return e, err
+			}
+			if e.Stance == nil {
+				e.Stance = &alliance.Stance{}
+			}
+			e.Stance.Stance = s
+		case "pollster", "population", "scope":
+			s, err := scalar(file, k, v)
+			if err != nil {
+				return e, err
+			}
+			switch k.Value {
+			case "pollster":
+				survey(&e).Pollster = s
+			case "population":
+				survey(&e).Population = s
+			case "scope":
+				survey(&e).Scope = s
+			}
+		case "fieldwork_from", "fieldwork_to":
+			d, err := alliance.ParseDate(v.Value)
+			if err != nil {
+				return e, errAt(file, v.Line, k.Value, "%s", alliance.ErrorMessage(err))
+			}
+			if k.Value == "fieldwork_from" {
+				survey(&e).FieldworkFrom = d
+			} else {
+				survey(&e).FieldworkTo = d
+			}
+		case "sample":
+			n, err := strconv.Atoi(v.Value)
+			if err != nil || n <= 0 {
+				return e, errAt(file, v.Line, "sample", "%q is not a positive number of respondents", v.Value)
+			}
+			survey(&e).Sample = n
+		case "share":
+			x, err := strconv.ParseFloat(v.Value, 64)
+			if err != nil || math.IsNaN(x) {
+				return e, errAt(file, v.Line, "share", "%q is not a percentage", v.Value)
+			}
+			survey(&e).Share = x
+		case "regions":
+			if v.Kind != yaml.MappingNode {
+				return e, errAt(file, v.Line, "regions", "want a mapping of region: percent")
+			}
+			survey(&e).Regions = map[string]float64{}
+			for _, kv := range pairs(v) {
+				x, err := strconv.ParseFloat(kv[1].Value, 64)
+				if err != nil || math.IsNaN(x) {
+					return e, errAt(file, kv[1].Line, "regions", "%s: %q is not a percentage", kv[0].Value, kv[1].Value)
+				}
+				survey(&e).Regions[kv[0].Value] = x
+			}
 		case "obligations":
 			if v.Kind != yaml.SequenceNode {
 				return e, errAt(file, v.Line, "obligations", "want a list, e.g. [military_support, training]")
@@ -257,10 +332,17 @@ func parseEvent(file string, it *yaml.Node) (alliance.Event, error) {
 				e.Terms.Obligations = append(e.Terms.Obligations, c.Value)
 			}
 		default:
-			return e, errAt(file, k.Line, k.Value, "unknown field (want date, type, org, states, candidate, step, title, source, note; for agreements also partner, term, obligations, consult_within_hours, on_accession)")
+			return e, errAt(file, k.Line, k.Value, "unknown field (want date, type, org, states, candidate, step, title, source, note; for agreements also partner, term, obligations, consult_within_hours, on_accession; for positions question, stance; for polls pollster, fieldwork_from, fieldwork_to, question, population, sample, share, scope, regions)")
 		}
 	}
 	return e, nil
+}
+
+func survey(e *alliance.Event) *alliance.Survey {
+	if e.Survey == nil {
+		e.Survey = &alliance.Survey{}
+	}
+	return e.Survey
 }
 
 // Check applies the rules that hold between events: no duplicate fact, and
@@ -307,7 +389,7 @@ func noteJoined(m map[string]alliance.Date, e *alliance.Event) {
 }
 
 // EventDirs are the folders of the dataset that hold events.
-var EventDirs = []string{"nato", "eu", "guarantees"}
+var EventDirs = []string{"nato", "eu", "guarantees", "polls"}
 
 // Load reads the registry of states (states.yaml) and every event file in
 // the EventDirs of fsys, in path order, and checks them all.

@@ -12,9 +12,10 @@ import (
 
 // Version is the newest version of the canonical encoding. Every version ever
 // written stays decodable; testdata/ keeps golden files of each. Version 2
-// adds an agreement's terms; Encode writes version 1 for an event without
-// terms, so the encoding of every earlier event is unchanged.
-const Version = 2
+// adds an agreement's terms, version 3 a position's stance and a poll's
+// survey. Encode writes the oldest version that can hold the event, so the
+// encoding of every earlier event is unchanged.
+const Version = 3
 
 // wireV1 fixes the field order of encoding version 1. encoding/json writes
 // struct fields in declaration order, so the encoding of a value is unique.
@@ -52,6 +53,26 @@ type wireV2 struct {
 	Terms     *alliance.Terms `json:"terms"`
 }
 
+// wireV3 is version 2 with a position's stance and a poll's survey.
+type wireV3 struct {
+	V         int              `json:"v"`
+	Seq       int64            `json:"seq"`
+	Recorded  string           `json:"recorded"`
+	Origin    string           `json:"origin"`
+	Date      string           `json:"date"`
+	Type      string           `json:"type"`
+	Org       string           `json:"org"`
+	States    []string         `json:"states"`
+	Candidate string           `json:"candidate,omitempty"`
+	Step      string           `json:"step,omitempty"`
+	Title     string           `json:"title"`
+	Source    alliance.Source  `json:"source"`
+	Note      string           `json:"note,omitempty"`
+	Terms     *alliance.Terms  `json:"terms,omitempty"`
+	Stance    *alliance.Stance `json:"stance,omitempty"`
+	Survey    *alliance.Survey `json:"survey,omitempty"`
+}
+
 // Encode returns the canonical encoding of r (without its hash): version 2
 // for an event with terms, version 1 otherwise.
 func Encode(r *alliance.Record) []byte {
@@ -71,7 +92,11 @@ func Encode(r *alliance.Record) []byte {
 		Note:      r.Note,
 	}
 	var v any = w
-	if r.Terms != nil {
+	if r.Stance != nil || r.Survey != nil {
+		v = wireV3{V: 3, Seq: w.Seq, Recorded: w.Recorded, Origin: w.Origin, Date: w.Date, Type: w.Type,
+			Org: w.Org, States: w.States, Candidate: w.Candidate, Step: w.Step, Title: w.Title,
+			Source: w.Source, Note: w.Note, Terms: r.Terms, Stance: r.Stance, Survey: r.Survey}
+	} else if r.Terms != nil {
 		v = wireV2{V: 2, Seq: w.Seq, Recorded: w.Recorded, Origin: w.Origin, Date: w.Date, Type: w.Type,
 			Org: w.Org, States: w.States, Candidate: w.Candidate, Step: w.Step, Title: w.Title,
 			Source: w.Source, Note: w.Note, Terms: r.Terms}
@@ -93,7 +118,7 @@ func Decode(body []byte) (*alliance.Record, error) {
 	if err := json.Unmarshal(body, &ver); err != nil {
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 	}
-	var w wireV2
+	var w wireV3
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	switch ver.V {
@@ -102,10 +127,18 @@ func Decode(body []byte) (*alliance.Record, error) {
 		if err := dec.Decode(&w1); err != nil {
 			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 		}
-		w = wireV2{V: 1, Seq: w1.Seq, Recorded: w1.Recorded, Origin: w1.Origin, Date: w1.Date, Type: w1.Type,
+		w = wireV3{V: 1, Seq: w1.Seq, Recorded: w1.Recorded, Origin: w1.Origin, Date: w1.Date, Type: w1.Type,
 			Org: w1.Org, States: w1.States, Candidate: w1.Candidate, Step: w1.Step, Title: w1.Title,
 			Source: w1.Source, Note: w1.Note}
 	case 2:
+		var w2 wireV2
+		if err := dec.Decode(&w2); err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
+		}
+		w = wireV3{V: 2, Seq: w2.Seq, Recorded: w2.Recorded, Origin: w2.Origin, Date: w2.Date, Type: w2.Type,
+			Org: w2.Org, States: w2.States, Candidate: w2.Candidate, Step: w2.Step, Title: w2.Title,
+			Source: w2.Source, Note: w2.Note, Terms: w2.Terms}
+	case 3:
 		if err := dec.Decode(&w); err != nil {
 			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 		}
@@ -127,7 +160,7 @@ func Decode(body []byte) (*alliance.Record, error) {
 		Event: alliance.Event{
 			Date: d, Type: alliance.EventType(w.Type), Org: alliance.Org(w.Org),
 			States: w.States, Candidate: w.Candidate, Step: alliance.Step(w.Step),
-			Title: w.Title, Source: w.Source, Note: w.Note, Terms: w.Terms,
+			Title: w.Title, Source: w.Source, Note: w.Note, Terms: w.Terms, Stance: w.Stance, Survey: w.Survey,
 		},
 	}
 	if !bytes.Equal(Encode(r), body) {

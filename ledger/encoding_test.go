@@ -50,6 +50,22 @@ func goldenRecordsV2() []*alliance.Record {
 	return recs
 }
 
+// goldenRecordsV3 adds a position and a poll, which encode as version 3.
+func goldenRecordsV3() []*alliance.Record {
+	recs := goldenRecordsV2()
+	at := recs[0].Recorded
+	src := alliance.Source{URL: "https://example.org/golden", Title: "golden"}
+	recs = append(recs,
+		&alliance.Record{Seq: 5, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
+			Date: alliance.MustDate("2025-02-12"), Type: alliance.Position, Org: alliance.NATO, States: []string{"US"},
+			Title: "a position", Source: src, Stance: &alliance.Stance{Question: "invite_ukraine", Stance: "oppose"}}},
+		&alliance.Record{Seq: 6, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
+			Date: alliance.MustDate("2023-02-28"), Type: alliance.Poll, Org: alliance.NATO, States: []string{"UA"},
+			Title: "a poll", Source: src, Survey: &alliance.Survey{Pollster: "IRI", FieldworkFrom: alliance.MustDate("2023-02-09"),
+				Question: "q", Population: "Ukraine", Sample: 1500, Share: 82.5, Regions: map[string]float64{"west": 88, "east": 71}}}})
+	return recs
+}
+
 type goldenEntry struct {
 	Seq  int64  `json:"seq"`
 	Body string `json:"body"`
@@ -88,6 +104,7 @@ func TestGoldenEncoding(t *testing.T) {
 	}{
 		{filepath.Join("testdata", "v1", "chain.jsonl"), goldenRecords()},
 		{filepath.Join("testdata", "v2", "chain.jsonl"), goldenRecordsV2()},
+		{filepath.Join("testdata", "v3", "chain.jsonl"), goldenRecordsV3()},
 	} {
 		checkGolden(t, tc.path, tc.recs)
 	}
@@ -134,6 +151,8 @@ func TestGoldenChains(t *testing.T) {
 		{"v2/chain.jsonl", ""},
 		{"v2/tampered-terms.jsonl", "event 4: hash does not match"},
 		{"v2/tampered-v2-without-terms.jsonl", "event 4: entry 4 is not in canonical form"},
+		{"v3/chain.jsonl", ""},
+		{"v3/tampered-share.jsonl", "event 6: hash does not match"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			store := &memStore{entries: readChain(t, filepath.Join("testdata", tc.file))}
@@ -145,7 +164,10 @@ func TestGoldenChains(t *testing.T) {
 				if got, want := len(recs), 3; got < want {
 					t.Fatalf("records = %d, want at least %d", got, want)
 				}
-				if len(recs) == 4 && (recs[3].Terms == nil || recs[3].Terms.ConsultWithinHours != 24) {
+				if len(recs) == 6 && (recs[5].Survey == nil || recs[5].Survey.Regions["west"] != 88 || recs[4].Stance.Stance != "oppose") {
+					t.Errorf("poll or position did not round-trip: %+v %+v", recs[5].Survey, recs[4].Stance)
+				}
+				if len(recs) >= 4 && (recs[3].Terms == nil || recs[3].Terms.ConsultWithinHours != 24) {
 					t.Errorf("terms of event 4 = %+v", recs[3].Terms)
 				}
 				if got, want := recs[1].Note, "ünïcödé note"; got != want {

@@ -1,0 +1,294 @@
+package forecast
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sort"
+	"sync"
+
+	"alliance"
+)
+
+// Withhold is a member that withholds its ratification until a date, with a
+// probability (1 when certain).
+type Withhold struct {
+	Member      string        `json:"member"`
+	Until       alliance.Date `json:"until"`
+	Probability float64       `json:"probability"`
+}
+
+// Gate is a condition before which no invitation happens ("not before a
+// ceasefire"): a fixed date, or a date uniform between From and To.
+type Gate struct {
+	From alliance.Date `json:"from"`
+	To   alliance.Date `json:"to"` // zero: a fixed date, From
+	Name string        `json:"name,omitempty"`
+}
+
+// Scenario is what the user assumes on top of the facts.
+type Scenario struct {
+	Invited   alliance.Date `json:"invited"`  // fixed invitation date (zero: the candidate's own, if any)
+	Protocol  alliance.Date `json:"protocol"` // fixed protocol signature date
+	Withholds []Withhold    `json:"withholds"`
+	Gate      *Gate         `json:"gate,omitempty"`
+}
+
+// Options control a run.
+type Options struct {
+	Runs     int
+	Seed     uint64
+	Workers  int                   // 0: GOMAXPROCS
+	Progress func(done, total int) // called after each chunk; may be nil
+}
+
+// chunkRuns is the number of runs per chunk: the unit of work and of
+// random streams. It is fixed so that results do not depend on Workers.
+const chunkRuns = 4096
+
+// horizon bounds the simulated calendar, in days after the start.
+const horizon = 100 * 366
+
+// Percentiles of a milestone's date.
+type Percentiles struct {
+	P10 alliance.Date `json:"p10"`
+	P50 alliance.Date `json:"p50"`
+	P90 alliance.Date `json:"p90"`
+}
+
+// LastRatifier is a member's probability of being the last to ratify.
+type LastRatifier struct {
+	Code        string  `json:"code"`
+	Probability float64 `json:"probability"`
+}
+
+// Result is a simulated timetable.
+type Result struct {
+	Candidate    string                 `json:"candidate"`
+	AsOf         alliance.Date          `json:"as_of"`
+	Runs         int                    `json:"runs"`
+	Seed         uint64                 `json:"seed"`
+	Milestones   map[string]Percentiles `json:"milestones"`
+	LastToRatify []LastRatifier         `json:"last_to_ratify"`
+	Ratifiers    []string               `json:"ratifiers"`
+	Learnt       []string               `json:"learnt_from"` // past accessions the model used
+	Scenario     Scenario               `json:"scenario"`
+	// Histogram of the joining date: runs per day after AsOf (for charts).
+	JoinedDays []int64 `json:"-"`
+}
+
+// Milestone names.
+const (
+	MInvited   = "invited"
+	MProtocol  = "protocol_signed"
+	MLastRatif = "last_ratification"
+	MJoined    = "joined"
+)
+
+var milestones = []string{MInvited, MProtocol, MLastRatif, MJoined}
+
+// hists are counts of runs per day offset, per milestone. Counts add up in
+// any order, so each worker keeps its own.
+type hists [4][]int64
+
+func newHists() *hists {
+	var h hists
+	for i := range h {
+		h[i] = make([]int64, horizon+1)
+	}
+	return &h
+}
+
+// Simulate runs the Monte Carlo. start is the first day anything can happen
+// (the forecast date); ratifiers are the members that must ratify; known
+// holds ratifications already deposited (they are fixed). It returns
+// EINVALID when the model has nothing to draw from or the scenario leaves
+// the invitation undetermined.
+func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, ratifiers []string, known map[string]alliance.Date, sc Scenario, opt Options) (*Result, error) {
+	if opt.Runs <= 0 {
+		return nil, alliance.Errorf(alliance.EINVALID, "runs must be positive")
+	}
+	if len(m.Paces) == 0 || len(m.PooledShares) == 0 || len(m.LastToJoined) == 0 {
+		return nil, alliance.Errorf(alliance.EINVALID, "no completed accession with every ratification dated before %s to learn from", m.AsOf)
+	}
+	if sc.Protocol.IsZero() && sc.Invited.IsZero() {
+		return nil, alliance.Errorf(alliance.EINVALID, "%s has not been invited and the model does not forecast invitations, which are political decisions: give an invitation date (--invited) or a protocol date (--protocol), or a gate", cand)
+	}
+	if sc.Protocol.IsZero() && len(m.InvitationToProtocol) == 0 {
+		return nil, alliance.Errorf(alliance.EINVALID, "no past accession gives a duration from invitation to protocol before %s", m.AsOf)
+	}
+	for _, w := range sc.Withholds {
+		if w.Probability < 0 || w.Probability > 1 {
+			return nil, alliance.Errorf(alliance.EINVALID, "withhold probability %g for %s: want 0 to 1", w.Probability, w.Member)
+		}
+	}
+	if sc.Gate != nil && !sc.Gate.To.IsZero() && sc.Gate.To.Before(sc.Gate.From) {
+		return nil, alliance.Errorf(alliance.EINVALID, "gate: %s is before %s", sc.Gate.To, sc.Gate.From)
+	}
+	withhold := map[string]Withhold{}
+	for _, w := range sc.Withholds {
+		withhold[w.Member] = w
+	}
+	off := func(d alliance.Date) int { return d.DaysSince(start) }
+	nChunks := (opt.Runs + chunkRuns - 1) / chunkRuns
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// Shares of being last are fractions (ties share): they are summed per
+	// chunk, then over chunks in chunk order, for bit-identical results.
+	lastShares := make([][]float64, nChunks)
+	workerHists := make([]*hists, workers)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		h := newHists()
+		workerHists[w] = h
+		go func() {
+			defer wg.Done()
+			for ci := range next {
+				n := min(chunkRuns, opt.Runs-ci*chunkRuns)
+				lastShares[ci] = runChunk(m, ratifiers, known, withhold, sc, off, opt.Seed, ci, n, h)
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, nChunks)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for ci := 0; ci < nChunks; ci++ {
+		select {
+		case next <- ci:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("simulate: %w", err)
+	}
+	total := newHists()
+	for _, h := range workerHists {
+		for i := range h {
+			for d, v := range h[i] {
+				total[i][d] += v
+			}
+		}
+	}
+	last := make([]float64, len(ratifiers))
+	for _, c := range lastShares {
+		for i, v := range c {
+			last[i] += v
+		}
+	}
+	res := &Result{Candidate: cand, AsOf: start, Runs: opt.Runs, Seed: opt.Seed, Milestones: map[string]Percentiles{},
+		Ratifiers: ratifiers, Learnt: m.Accessions, Scenario: sc, JoinedDays: total[3]}
+	for i, name := range milestones {
+		res.Milestones[name] = Percentiles{
+			P10: start.AddDays(quantile(total[i], opt.Runs, 0.10)),
+			P50: start.AddDays(quantile(total[i], opt.Runs, 0.50)),
+			P90: start.AddDays(quantile(total[i], opt.Runs, 0.90)),
+		}
+	}
+	for i, c := range ratifiers {
+		if p := last[i] / float64(opt.Runs); p > 0 {
+			res.LastToRatify = append(res.LastToRatify, LastRatifier{Code: c, Probability: p})
+		}
+	}
+	sort.SliceStable(res.LastToRatify, func(i, j int) bool { return res.LastToRatify[i].Probability > res.LastToRatify[j].Probability })
+	return res, nil
+}
+
+// runChunk simulates n runs with the chunk's own random stream, counting
+// milestones into h, and returns each ratifier's share of being last.
+func runChunk(m *Model, ratifiers []string, known map[string]alliance.Date, withhold map[string]Withhold, sc Scenario,
+	off func(alliance.Date) int, seed uint64, ci, n int, h *hists) []float64 {
+	r := rand.New(rand.NewPCG(seed, uint64(ci)))
+	shares := make([]float64, len(ratifiers))
+	lags := make([]int, len(ratifiers))
+	for range n {
+		var invited, protocol int
+		switch {
+		case !sc.Protocol.IsZero():
+			protocol = off(sc.Protocol)
+			invited = protocol
+			if !sc.Invited.IsZero() {
+				invited = off(sc.Invited)
+			}
+		default:
+			invited = off(sc.Invited)
+			if g := sc.Gate; g != nil {
+				gd := off(g.From)
+				if !g.To.IsZero() {
+					gd += r.IntN(g.To.DaysSince(g.From) + 1)
+				}
+				invited = max(invited, gd)
+			}
+			protocol = invited + draw(r, m.InvitationToProtocol)
+		}
+		last := -1
+		pace := float64(draw(r, m.Paces))
+		for i, mem := range ratifiers {
+			var d int
+			if k, ok := known[mem]; ok {
+				d = off(k)
+			} else {
+				d = protocol + int(m.drawShare(r, mem)*pace+0.5)
+				if w, ok := withhold[mem]; ok && r.Float64() < w.Probability {
+					d = max(d, off(w.Until))
+				}
+			}
+			lags[i] = d
+			if d > last {
+				last = d
+			}
+		}
+		// Ties share the credit of being last.
+		ties := 0
+		for _, d := range lags {
+			if d == last {
+				ties++
+			}
+		}
+		for i, d := range lags {
+			if d == last {
+				shares[i] += 1 / float64(ties)
+			}
+		}
+		if len(ratifiers) == 0 {
+			last = protocol
+		}
+		joined := last + draw(r, m.LastToJoined)
+		for i, v := range [4]int{invited, protocol, last, joined} {
+			h[i][min(max(v, 0), horizon)]++
+		}
+	}
+	return shares
+}
+
+// quantile returns the smallest day offset at which the cumulative count
+// reaches q of runs.
+func quantile(hist []int64, runs int, q float64) int {
+	need := int64(q*float64(runs) + 0.5)
+	if need < 1 {
+		need = 1
+	}
+	var cum int64
+	for d, v := range hist {
+		cum += v
+		if cum >= need {
+			return d
+		}
+	}
+	return len(hist) - 1
+}
