@@ -90,14 +90,4 @@ func Learn(stages []accession.Stages, asOf alliance.Date) *Model {
 	return m
 }
 
-// drawShare draws member's share of the pace: its own history with
-// probability n/(n+K), else the pooled shares.
-func (m *Model) drawShare(r *rand.Rand, member string) float64 {
-	own := m.MemberShares[member]
-	if n := float64(len(own)); n > 0 && r.Float64() < n/(n+m.Shrink) {
-		return own[r.IntN(len(own))]
-	}
-	return m.PooledShares[r.IntN(len(m.PooledShares))]
-}
-
 func draw(r *rand.Rand, xs []int) int { return xs[r.IntN(len(xs))] }

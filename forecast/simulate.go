@@ -89,13 +89,14 @@ const (
 var milestones = []string{MInvited, MProtocol, MLastRatif, MJoined}
 
 // hists are counts of runs per day offset, per milestone. Counts add up in
-// any order, so each worker keeps its own.
-type hists [4][]int64
+// any order, so each worker keeps its own. (uint32 keeps a worker's four
+// histograms in cache; a worker would need 4 billion runs to overflow one.)
+type hists [4][]uint32
 
 func newHists() *hists {
 	var h hists
 	for i := range h {
-		h[i] = make([]int64, horizon+1)
+		h[i] = make([]uint32, horizon+1)
 	}
 	return &h
 }
@@ -126,11 +127,35 @@ func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, r
 	if sc.Gate != nil && !sc.Gate.To.IsZero() && sc.Gate.To.Before(sc.Gate.From) {
 		return nil, alliance.Errorf(alliance.EINVALID, "gate: %s is before %s", sc.Gate.To, sc.Gate.From)
 	}
-	withhold := map[string]Withhold{}
-	for _, w := range sc.Withholds {
-		withhold[w.Member] = w
-	}
 	off := func(d alliance.Date) int { return d.DaysSince(start) }
+	// What each ratifier draws from, looked up once rather than in every run.
+	rats := make([]ratifier, len(ratifiers))
+	for i, mem := range ratifiers {
+		r := &rats[i]
+		own := m.MemberShares[mem]
+		mix := append(append([]float64{}, own...), m.PooledShares...)
+		// Lags are share × pace; with a handful of paces they are tabled
+		// once here instead of multiplied in every run.
+		r.lag = make([][]int32, len(m.Paces))
+		for pi, pace := range m.Paces {
+			r.lag[pi] = make([]int32, len(mix))
+			for j, sh := range mix {
+				r.lag[pi][j] = int32(sh*float64(pace) + 0.5)
+			}
+		}
+		r.nOwn = uint64(len(own))
+		if n := float64(len(own)); n > 0 {
+			r.pOwn = uint32(n / (n + m.Shrink) * (1 << 32))
+		}
+		if k, ok := known[mem]; ok {
+			r.known, r.isKnown = off(k), true
+		}
+		for _, w := range sc.Withholds {
+			if w.Member == mem {
+				r.until, r.pWithhold = off(w.Until), w.Probability
+			}
+		}
+	}
 	nChunks := (opt.Runs + chunkRuns - 1) / chunkRuns
 	workers := opt.Workers
 	if workers <= 0 {
@@ -152,7 +177,7 @@ func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, r
 			defer wg.Done()
 			for ci := range next {
 				n := min(chunkRuns, opt.Runs-ci*chunkRuns)
-				lastShares[ci] = runChunk(m, ratifiers, known, withhold, sc, off, opt.Seed, ci, n, h)
+				lastShares[ci] = runChunk(m, rats, sc, off, opt.Seed, ci, n, h)
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -177,11 +202,14 @@ feed:
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
-	total := newHists()
+	var total [4][]int64
+	for i := range total {
+		total[i] = make([]int64, horizon+1)
+	}
 	for _, h := range workerHists {
 		for i := range h {
 			for d, v := range h[i] {
-				total[i][d] += v
+				total[i][d] += int64(v)
 			}
 		}
 	}
@@ -209,63 +237,98 @@ feed:
 	return res, nil
 }
 
+// ratifier is what one member's ratification is drawn from.
+type ratifier struct {
+	lag       [][]int32 // per pace of m.Paces: the lags, in days, its own past shares then the pooled shares give
+	nOwn      uint64    // how many of each lag slice are its own
+	pOwn      uint32    // probability of drawing from its own, n/(n+K), in units of 2^-32
+	known     int       // its ratification day, if already made
+	isKnown   bool
+	until     int     // withholds until this day ...
+	pWithhold float64 // ... with this probability
+}
+
 // runChunk simulates n runs with the chunk's own random stream, counting
 // milestones into h, and returns each ratifier's share of being last.
-func runChunk(m *Model, ratifiers []string, known map[string]alliance.Date, withhold map[string]Withhold, sc Scenario,
-	off func(alliance.Date) int, seed uint64, ci, n int, h *hists) []float64 {
+func runChunk(m *Model, rats []ratifier, sc Scenario, off func(alliance.Date) int, seed uint64, ci, n int, h *hists) []float64 {
 	r := rand.New(rand.NewPCG(seed, uint64(ci)))
-	shares := make([]float64, len(ratifiers))
-	lags := make([]int, len(ratifiers))
+	shares := make([]float64, len(rats))
+	days := make([]int, len(rats))
+	nPooled := uint64(len(m.PooledShares))
+	var scInvited, scProtocol, gateFrom, gateDays int
+	if !sc.Invited.IsZero() {
+		scInvited = off(sc.Invited)
+	}
+	if !sc.Protocol.IsZero() {
+		scProtocol = off(sc.Protocol)
+	}
+	if g := sc.Gate; g != nil {
+		gateFrom = off(g.From)
+		if !g.To.IsZero() {
+			gateDays = g.To.DaysSince(g.From) + 1
+		}
+	}
 	for range n {
 		var invited, protocol int
 		switch {
 		case !sc.Protocol.IsZero():
-			protocol = off(sc.Protocol)
+			protocol = scProtocol
 			invited = protocol
 			if !sc.Invited.IsZero() {
-				invited = off(sc.Invited)
+				invited = scInvited
 			}
 		default:
-			invited = off(sc.Invited)
-			if g := sc.Gate; g != nil {
-				gd := off(g.From)
-				if !g.To.IsZero() {
-					gd += r.IntN(g.To.DaysSince(g.From) + 1)
+			invited = scInvited
+			if sc.Gate != nil {
+				gd := gateFrom
+				if gateDays > 0 {
+					gd += r.IntN(gateDays)
 				}
 				invited = max(invited, gd)
 			}
 			protocol = invited + draw(r, m.InvitationToProtocol)
 		}
 		last := -1
-		pace := float64(draw(r, m.Paces))
-		for i, mem := range ratifiers {
+		pace := r.IntN(len(m.Paces))
+		for i := range rats {
+			ra := &rats[i]
 			var d int
-			if k, ok := known[mem]; ok {
-				d = off(k)
+			if ra.isKnown {
+				d = ra.known
 			} else {
-				d = protocol + int(m.drawShare(r, mem)*pace+0.5)
-				if w, ok := withhold[mem]; ok && r.Float64() < w.Probability {
-					d = max(d, off(w.Until))
+				// One 64-bit draw per member: its high half decides own or
+				// pooled history, its low half picks the share (Lemire's
+				// multiply-shift; the bias is below 2^-25 for these lengths).
+				// The choice is made without a branch: a coin-flip branch
+				// would be mispredicted half the time.
+				x := r.Uint64()
+				var own uint64
+				if uint32(x>>32) < ra.pOwn {
+					own = 1
+				}
+				lo := x & 0xffffffff
+				i := own*(lo*ra.nOwn>>32) + (1-own)*(ra.nOwn+lo*nPooled>>32)
+				d = protocol + int(ra.lag[pace][i])
+				if ra.pWithhold > 0 && r.Float64() < ra.pWithhold {
+					d = max(d, ra.until)
 				}
 			}
-			lags[i] = d
-			if d > last {
-				last = d
-			}
+			days[i] = d
+			last = max(last, d)
 		}
 		// Ties share the credit of being last.
 		ties := 0
-		for _, d := range lags {
+		for _, d := range days {
 			if d == last {
 				ties++
 			}
 		}
-		for i, d := range lags {
+		for i, d := range days {
 			if d == last {
 				shares[i] += 1 / float64(ties)
 			}
 		}
-		if len(ratifiers) == 0 {
+		if len(rats) == 0 {
 			last = protocol
 		}
 		joined := last + draw(r, m.LastToJoined)

@@ -1,0 +1,61 @@
+package forecast_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"alliance"
+	"alliance/accession"
+	"alliance/datasettest"
+	"alliance/forecast"
+)
+
+// BenchmarkSimulate1M simulates 1,000,000 accessions with the 32 members of
+// today ratifying (target: at most 2 s on 2 cores).
+func BenchmarkSimulate1M(b *testing.B) {
+	states, h := datasettest.MustHistory(b)
+	m := forecast.Learn(accession.AllStages(h, states, alliance.NATO), asOf)
+	var ratifiers []string
+	for _, mem := range alliance.Replay(h, asOf).Members(alliance.NATO, states) {
+		ratifiers = append(ratifiers, mem.Code)
+	}
+	sc := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := forecast.Simulate(context.Background(), m, "UA", asOf, ratifiers, nil, sc, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDrawsOnly1M draws the same random numbers as BenchmarkSimulate1M
+// (per run: a pace, an invitation-to-protocol gap, one 64-bit draw for each
+// of 32 members, a joining gap) on the same workers, and does nothing else:
+// the limit the simulation is compared with.
+func BenchmarkDrawsOnly1M(b *testing.B) {
+	const runs, members, chunk = 1_000_000, 32, 4096
+	for b.Loop() {
+		done := make(chan uint64)
+		workers := 2
+		for w := range workers {
+			go func() {
+				var sink uint64
+				for ci := w; ci*chunk < runs; ci += workers {
+					r := rand.New(rand.NewPCG(1, uint64(ci)))
+					for range min(chunk, runs-ci*chunk) {
+						sink += uint64(r.IntN(7)) + uint64(r.IntN(7))
+						for range members {
+							sink += r.Uint64()
+						}
+						sink += uint64(r.IntN(3))
+					}
+				}
+				done <- sink
+			}()
+		}
+		for range workers {
+			<-done
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package forecast_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+
+	"alliance"
+	"alliance/datasettest"
+	"alliance/forecast"
+)
+
+var asOf = alliance.MustDate("2026-11-27")
+
+func ukraine(t testing.TB, sc forecast.Scenario, opt forecast.Options) *forecast.Result {
+	t.Helper()
+	states, h := datasettest.MustHistory(t)
+	r, err := forecast.Timetable(context.Background(), h, states, "UA", asOf, sc, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestReproducibleWhateverTheWorkers(t *testing.T) {
+	sc := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
+	one := ukraine(t, sc, forecast.Options{Runs: 50_000, Seed: 42, Workers: 1})
+	two := ukraine(t, sc, forecast.Options{Runs: 50_000, Seed: 42, Workers: 2})
+	if !reflect.DeepEqual(one, two) {
+		t.Errorf("seed 42 with 1 and 2 workers differ:\n%+v\n%+v", one.Milestones, two.Milestones)
+	}
+	other := ukraine(t, sc, forecast.Options{Runs: 50_000, Seed: 43, Workers: 2})
+	if reflect.DeepEqual(one.LastToRatify, other.LastToRatify) {
+		t.Error("seeds 42 and 43 give identical shares of being last: the seed is not used")
+	}
+}
+
+func TestTimetableShape(t *testing.T) {
+	sc := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
+	r := ukraine(t, sc, forecast.Options{Runs: 20_000, Seed: 1})
+	inv, pro, last, joined := r.Milestones[forecast.MInvited], r.Milestones[forecast.MProtocol], r.Milestones[forecast.MLastRatif], r.Milestones[forecast.MJoined]
+	if inv.P50 != sc.Invited {
+		t.Errorf("invitation p50 = %s, want the scenario's %s", inv.P50, sc.Invited)
+	}
+	for _, p := range []forecast.Percentiles{pro, last, joined} {
+		if p.P10.After(p.P50) || p.P50.After(p.P90) {
+			t.Errorf("percentiles out of order: %+v", p)
+		}
+	}
+	if !pro.P50.After(inv.P50) || !joined.P50.After(pro.P50) || last.P50.After(joined.P50) {
+		t.Errorf("milestones out of order: invited %s, protocol %s, last %s, joined %s", inv.P50, pro.P50, last.P50, joined.P50)
+	}
+	if got, want := len(r.Ratifiers), 32; got != want {
+		t.Errorf("ratifiers = %d, want %d (the members on %s)", got, want, asOf)
+	}
+	var sum float64
+	for _, l := range r.LastToRatify {
+		sum += l.Probability
+	}
+	if sum < 0.999 || sum > 1.001 {
+		t.Errorf("probabilities of being last sum to %v", sum)
+	}
+	// Hungary and Turkey, last for Finland and Sweden, lead the critical path.
+	top := []string{r.LastToRatify[0].Code, r.LastToRatify[1].Code}
+	slices.Sort(top)
+	if !slices.Equal(top, []string{"HU", "TR"}) {
+		t.Errorf("most likely last ratifiers = %v, want HU and TR", r.LastToRatify[:2])
+	}
+}
+
+func TestScenarioWithholdAndGate(t *testing.T) {
+	base := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
+	r0 := ukraine(t, base, forecast.Options{Runs: 20_000, Seed: 5})
+	hold := base
+	hold.Withholds = []forecast.Withhold{{Member: "HU", Until: alliance.MustDate("2031-01-01"), Probability: 1}}
+	r1 := ukraine(t, hold, forecast.Options{Runs: 20_000, Seed: 5})
+	if got := r1.Milestones[forecast.MJoined].P10; got.Before(alliance.MustDate("2031-01-01")) {
+		t.Errorf("Hungary withholding until 2031: joined p10 = %s, want on or after 2031-01-01", got)
+	}
+	if r1.LastToRatify[0].Code != "HU" || r1.LastToRatify[0].Probability < 0.99 {
+		t.Errorf("withholding Hungary is not the last ratifier: %v", r1.LastToRatify[:2])
+	}
+	half := base
+	half.Withholds = []forecast.Withhold{{Member: "HU", Until: alliance.MustDate("2031-01-01"), Probability: 0.5}}
+	r2 := ukraine(t, half, forecast.Options{Runs: 20_000, Seed: 5})
+	if !r2.Milestones[forecast.MJoined].P90.After(alliance.MustDate("2030-12-31")) || r2.Milestones[forecast.MJoined].P10 != r0.Milestones[forecast.MJoined].P10 && r2.Milestones[forecast.MJoined].P10.After(alliance.MustDate("2031-01-01")) {
+		t.Errorf("withholding with probability 0.5: %+v", r2.Milestones[forecast.MJoined])
+	}
+	gate := forecast.Scenario{Invited: asOf, Gate: &forecast.Gate{From: alliance.MustDate("2028-01-01"), To: alliance.MustDate("2029-12-31"), Name: "ceasefire"}}
+	r3 := ukraine(t, gate, forecast.Options{Runs: 20_000, Seed: 5})
+	if inv := r3.Milestones[forecast.MInvited]; inv.P10.Before(alliance.MustDate("2028-01-01")) || inv.P90.After(alliance.MustDate("2029-12-31")) {
+		t.Errorf("gate 2028-2029: invitation %+v", inv)
+	}
+}
+
+func TestTimetableErrors(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		cand string
+		sc   forecast.Scenario
+	}{
+		{"UA", forecast.Scenario{}},                                         // not invited: no invitation model
+		{"FI", forecast.Scenario{Invited: alliance.MustDate("2027-01-01")}}, // already a member
+		{"UA", forecast.Scenario{Invited: alliance.MustDate("2020-01-01")}}, // in the past
+		{"UA", forecast.Scenario{Invited: alliance.MustDate("2027-01-01"), Withholds: []forecast.Withhold{{Member: "UA", Until: asOf, Probability: 1}}}},
+	} {
+		_, err := forecast.Timetable(ctx, h, states, tc.cand, asOf, tc.sc, forecast.Options{Runs: 100, Seed: 1})
+		if alliance.ErrorCode(err) != alliance.EINVALID {
+			t.Errorf("%s %+v: %v, want EINVALID", tc.cand, tc.sc, err)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := forecast.Timetable(cctx, h, states, "UA", asOf, forecast.Scenario{Invited: alliance.MustDate("2027-01-01")}, forecast.Options{Runs: 1_000_000, Seed: 1}); err == nil {
+		t.Error("a cancelled forecast finished")
+	}
+}
+
+// TestBacktest forecasts each past accession as of its protocol signature;
+// the summary figures must follow from the rows.
+func TestBacktest(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	bt, err := forecast.RunBacktest(context.Background(), h, states, forecast.Options{Runs: 20_000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []int
+	covered := 0
+	for _, r := range bt.Rows {
+		if r.Skipped != "" {
+			continue
+		}
+		errs = append(errs, r.ErrorDays)
+		if r.Covered {
+			covered++
+		}
+		if got := abs(r.Forecast.P50.DaysSince(r.Joined)); got != r.ErrorDays {
+			t.Errorf("%s: error %d, recomputed %d", r.Candidate, r.ErrorDays, got)
+		}
+		for _, l := range r.LearntFrom {
+			if l == r.Candidate {
+				t.Errorf("%s's forecast learnt from itself", r.Candidate)
+			}
+		}
+	}
+	if bt.Forecasts != len(errs) || bt.Forecasts < 5 {
+		t.Fatalf("forecasts = %d (rows %d)", bt.Forecasts, len(errs))
+	}
+	if got := float64(covered) / float64(len(errs)); got != bt.Coverage {
+		t.Errorf("coverage %v, recomputed %v", bt.Coverage, got)
+	}
+	var se *forecast.BacktestRow
+	for i := range bt.Rows {
+		if bt.Rows[i].Candidate == "SE" {
+			se = &bt.Rows[i]
+		}
+	}
+	if se == nil || se.Covered {
+		t.Errorf("Sweden's 611 days should fall outside any interval learnt from earlier accessions: %+v", se)
+	}
+	t.Logf("coverage %.2f, median abs error %.1f days, baseline %.1f days", bt.Coverage, bt.MedianErrorDays, bt.BaselineMedianError)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
