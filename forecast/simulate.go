@@ -3,6 +3,7 @@ package forecast
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sort"
@@ -42,6 +43,10 @@ type Options struct {
 	Workers  int                   // 0: GOMAXPROCS
 	Progress func(done, total int) // called after each chunk; may be nil
 }
+
+// PaceSigma is the spread (log scale) of the factor that smooths the drawn
+// pace: 0.1 is about ±10%.
+const PaceSigma = 0.1
 
 // chunkRuns is the number of runs per chunk: the unit of work and of
 // random streams. It is fixed so that results do not depend on Workers.
@@ -290,6 +295,10 @@ func runChunk(m *Model, rats []ratifier, sc Scenario, off func(alliance.Date) in
 		}
 		last := -1
 		pace := r.IntN(len(m.Paces))
+		// Smoothed bootstrap: the drawn pace is scaled by a log-normal
+		// factor, so that the forecast is a continuous distribution rather
+		// than spikes at the few durations of past rounds.
+		jitter := math.Exp(PaceSigma * r.NormFloat64())
 		for i := range rats {
 			ra := &rats[i]
 			var d int
@@ -308,7 +317,7 @@ func runChunk(m *Model, rats []ratifier, sc Scenario, off func(alliance.Date) in
 				}
 				lo := x & 0xffffffff
 				i := own*(lo*ra.nOwn>>32) + (1-own)*(ra.nOwn+lo*nPooled>>32)
-				d = protocol + int(ra.lag[pace][i])
+				d = protocol + int(float64(ra.lag[pace][i])*jitter+0.5)
 				if ra.pWithhold > 0 && r.Float64() < ra.pWithhold {
 					d = max(d, ra.until)
 				}

@@ -45,6 +45,11 @@ func commands() []command {
 		{"record", "append the events in a YAML file to the ledger (same format and checks as data/)", (*App).record},
 		{"article5", "does Article 5 cover an attack at this place on this date? (verdict, clause, reason)", (*App).article5},
 		{"protection", "every commitment that covers a state: NATO Art. 5, EU Art. 42(7), security agreements", (*App).protection},
+		{"timetable", "forecast a candidate's accession timetable by Monte Carlo, with scenarios", (*App).timetable},
+		{"backtest", "how well the forecaster would have done on past accessions", (*App).backtest},
+		{"decide", "a decision rule over the members on a date: consensus, silence, unanimity, qmv", (*App).decide},
+		{"polls", "public support polls with their sources, and a chart", (*App).polls},
+		{"border", "length of NATO's land border with Russia or Belarus on a date, or in a scenario", (*App).border},
 		{"verify", "recompute the hash chain and check the dataset rules", (*App).verify},
 		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
 	}
