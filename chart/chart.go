@@ -66,8 +66,8 @@ func Histogram(title, desc, yLabel string, bins []Bin, markers []Marker) []byte 
 		s.f(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %.1f%%</title></rect>`,
 			float64(left)+float64(i)*bw+0.5, float64(top)+ph-h, math.Max(bw-1, 0.5), h, Palette[0], html.EscapeString(b.Label), 100*b.Value)
 	}
-	// Label about a dozen bins along the axis.
-	step := max(1, len(bins)/12)
+	// Label about eight bins along the axis.
+	step := max(1, (len(bins)+7)/8)
 	for i := 0; i < len(bins); i += step {
 		s.f(`<text x="%.1f" y="%d" text-anchor="middle" fill="#333">%s</text>`, float64(left)+(float64(i)+0.5)*bw, height-bott+16, html.EscapeString(bins[i].Label))
 	}
@@ -137,9 +137,13 @@ func TimeSeries(title, desc, yLabel string, series []Series, yMax float64) []byt
 		for _, p := range se.Points {
 			s.f(`<circle cx="%.1f" cy="%.1f" r="4" fill="%s"><title>%s</title></circle>`, x(p.Date), y(p.Value), c, html.EscapeString(p.Label))
 		}
-		// Legend, two columns below the title.
-		lx, ly := left+(i%3)*230, 40+12*(i/3)
-		s.f(`<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d" fill="#111">%s</text>`, lx, ly-9, c, lx+14, ly, html.EscapeString(se.Name))
+		// Legend, four to a row, under the date axis.
+		lx, ly := left+(i%4)*170, height-bott+36+14*(i/4)
+		name := se.Name
+		if r := []rune(name); len(r) > 24 {
+			name = string(r[:23]) + "…"
+		}
+		s.f(`<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d" fill="#111">%s<title>%s</title></text>`, lx, ly-9, c, lx+14, ly, html.EscapeString(name), html.EscapeString(se.Name))
 	}
 	s.f(`</svg>`)
 	return []byte(s.String())

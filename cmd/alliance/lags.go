@@ -15,6 +15,7 @@ func (a *App) lags(ctx context.Context, args []string) error {
 			"to its ratification, and which step that date is (deposit where known).").withJSON()
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
 	candS := f.String("candidate", "", "only this candidate's accession")
+	stagesF := f.Bool("stages", false, "per accession: days from application to invitation, invitation to protocol, protocol to last ratification, last ratification to joining")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -37,6 +38,32 @@ func (a *App) lags(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if *stagesF {
+		var rows []accession.Stages
+		for _, s := range accession.AllStages(w.history, w.states, org) {
+			if cand == "" || s.Candidate == cand {
+				rows = append(rows, s)
+			}
+		}
+		if *f.json {
+			return a.printJSON(rows)
+		}
+		d := func(p *int) string {
+			if p == nil {
+				return "—"
+			}
+			return fmt.Sprint(*p)
+		}
+		tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "CANDIDATE\tAPPLIED\tINVITED\tPROTOCOL\tLAST RATIFIED\tJOINED\tAPP→INV\tINV→PROT\tPROT→LAST\tLAST→JOIN\tPROT→JOIN\t")
+		for _, s := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Candidate, orDash(s.Applied), orDash(s.Invited), orDash(s.ProtocolSigned),
+				orDash(s.LastRatified), orDash(s.Joined), d(s.ApplicationToInvitation), d(s.InvitationToProtocol), d(s.ProtocolToLastRatified), d(s.LastRatifiedToJoined), d(s.ProtocolToJoined))
+		}
+		tw.Flush()
+		fmt.Fprintln(a.Stdout, "Days between stages; — where a date is not in the dataset (the last ratification is known only when every member's is).")
+		return nil
+	}
 	lags := []accession.Lag{}
 	for _, l := range accession.Lags(w.history, w.states, org) {
 		if cand == "" || l.Candidate == cand {
@@ -52,4 +79,11 @@ func (a *App) lags(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", l.Candidate, l.ProtocolSigned, l.Member, l.Ratified, l.Basis, l.Days)
 	}
 	return tw.Flush()
+}
+
+func orDash(d alliance.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return d.String()
 }

@@ -285,3 +285,76 @@ func TestProtectionCLI(t *testing.T) {
 		t.Errorf("Finland's profile:\n%s", out)
 	}
 }
+
+func TestPathToAccessionCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	svg := filepath.Join(dir, "ua.svg")
+	code, out, stderr := run(t, db, "timetable", "UA", "--invited", "2027-07-07", "--runs", "20000", "--seed", "7", "--json", "--svg", svg)
+	if code != 0 {
+		t.Fatalf("timetable: exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Candidate  string
+		Runs       int
+		Seed       int
+		Milestones map[string]struct{ P10, P50, P90 string }
+		LastTo     []struct{ Code string } `json:"last_to_ratify"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Candidate != "UA" || r.Runs != 20000 || r.Seed != 7 || r.Milestones["joined"].P50 == "" || r.Milestones["protocol_signed"].P10 == "" || len(r.LastTo) == 0 {
+		t.Errorf("timetable JSON contract: %+v", r)
+	}
+	if b, err := os.ReadFile(svg); err != nil || !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("median")) {
+		t.Errorf("timetable SVG: %v", err)
+	}
+	// The same seed gives the same forecast.
+	_, again, _ := run(t, db, "timetable", "UA", "--invited", "2027-07-07", "--runs", "20000", "--seed", "7", "--json")
+	if again != out {
+		t.Error("the same seed gave a different forecast")
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"timetable", "UA"}, "does not forecast invitations"},
+		{[]string{"timetable", "SE", "--invited", "2027-01-01"}, "has been a member of NATO since 2024-03-07"},
+		{[]string{"timetable", "UA", "--invited", "2027-07-07", "--withhold", "HU"}, "want CODE:DATE"},
+		{[]string{"timetable", "UA", "--invited", "2027-07-07", "--withhold", "HU:2028-01-01:2"}, "between 0 and 1"},
+		{[]string{"timetable", "UA", "--invited", "2027-07-07", "--runs", "0"}, "--runs 0"},
+		{[]string{"decide", "--rule", "veto"}, `unknown rule "veto"`},
+		{[]string{"decide", "--rule", "qmv", "--org", "NATO"}, "qmv is the EU Council's rule"},
+		{[]string{"border", "--with", "XX"}, `unknown state code "XX"`},
+	} {
+		code, _, stderr := run(t, db, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+	code, out, _ = run(t, db, "backtest", "--runs", "5000")
+	if code != 0 || !strings.Contains(out, "MISSED") || !strings.Contains(out, "naive baseline") {
+		t.Errorf("backtest: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, db, "decide", "--rule", "consensus", "--no", "HU", "--json")
+	var d map[string]any
+	json.Unmarshal([]byte(out), &d)
+	if code != 0 || d["adopted"] != false {
+		t.Errorf("consensus with Hungary objecting: exit %d, %v", code, d["adopted"])
+	}
+	code, out, _ = run(t, db, "border", "--with", "RU", "--at", "2023-04-04", "--json")
+	var b map[string]any
+	json.Unmarshal([]byte(out), &b)
+	if code != 0 || b["km"].(float64)-b["km_day_before"].(float64) < 1000 {
+		t.Errorf("border on 2023-04-04: exit %d, %v", code, b)
+	}
+	code, out, _ = run(t, db, "polls", "UA", "--svg", filepath.Join(dir, "p.svg"))
+	if code != 0 || !strings.Contains(out, "82.0%") {
+		t.Errorf("polls UA does not list the IRI 82%% poll:\n%s", out)
+	}
+	code, out, _ = run(t, db, "lags", "--stages", "--candidate", "SE")
+	if code != 0 || !strings.Contains(out, "611") {
+		t.Errorf("lags --stages for Sweden lacks its 611 days:\n%s", out)
+	}
+}

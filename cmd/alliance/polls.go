@@ -106,13 +106,21 @@ func pollDate(r *alliance.Record) alliance.Date {
 	return r.Date
 }
 
-// pollsterName shortens "International Republican Institute (IRI), fieldwork by ..." to the pollster.
+// pollsterName gives the short name of the organisation that published a
+// poll ("International Republican Institute (IRI), fieldwork by Rating" is
+// IRI), so that one pollster's polls form one line.
 func pollsterName(s string) string {
 	if i := strings.Index(s, ","); i > 0 {
 		s = s[:i]
 	}
-	if i, j := strings.Index(s, "("), strings.Index(s, ")"); i > 0 && j > i {
-		return s[i+1 : j]
+	for _, k := range []struct{ has, name string }{
+		{"IRI", "IRI"}, {"International Republican", "IRI"}, {"KIIS", "KIIS"}, {"Kyiv International", "KIIS"},
+		{"Razumkov", "DIF / Razumkov"}, {"DIF", "DIF / Razumkov"}, {"Democratic Initiatives", "DIF / Razumkov"},
+		{"SOCIS", "SOCIS"}, {"Rating", "Rating"}, {"Gorshenin", "Gorshenin Institute"}, {"eupinions", "eupinions"},
+	} {
+		if strings.Contains(s, k.has) {
+			return k.name
+		}
 	}
 	return s
 }
