@@ -46,6 +46,7 @@ type geojson struct {
 		Properties struct {
 			ISO      string   `json:"iso1A2"`
 			M49      string   `json:"m49"`
+			N3       string   `json:"iso1N3"`
 			Wikidata string   `json:"wikidata"`
 			Name     string   `json:"nameEn"`
 			Country  string   `json:"country"`
@@ -59,16 +60,21 @@ type geojson struct {
 }
 
 // parseBorders reads country-coder's borders.json and returns the features
-// that have a geometry, and the lower-cased names of the states that have
-// none of their own (being drawn in parts) with their ISO codes.
-func parseBorders(b []byte) ([]*Feature, map[string]string, error) {
+// that have a geometry, the lower-cased names of the states that have none
+// of their own (being drawn in parts) with their ISO codes, and a map of ISO
+// numeric codes to alpha-2.
+func parseBorders(b []byte) (fs []*Feature, aliases, numeric map[string]string, err error) {
 	var g geojson
 	if err := json.Unmarshal(b, &g); err != nil {
-		return nil, nil, fmt.Errorf("parse borders: %w", err)
+		return nil, nil, nil, fmt.Errorf("parse borders: %w", err)
 	}
 	var out []*Feature
-	aliases := map[string]string{}
+	aliases = map[string]string{}
+	numeric = map[string]string{}
 	for i, f := range g.Features {
+		if f.Properties.N3 != "" && f.Properties.ISO != "" {
+			numeric[f.Properties.N3] = f.Properties.ISO
+		}
 		if f.Geometry == nil {
 			if f.Properties.ISO != "" {
 				aliases[strings.ToLower(f.Properties.Name)] = f.Properties.ISO
@@ -93,16 +99,16 @@ func parseBorders(b []byte) ([]*Feature, map[string]string, error) {
 		switch f.Geometry.Type {
 		case "MultiPolygon":
 			if err := json.Unmarshal(f.Geometry.Coordinates, &polys); err != nil {
-				return nil, nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
+				return nil, nil, nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
 			}
 		case "Polygon":
 			var poly [][][2]float64
 			if err := json.Unmarshal(f.Geometry.Coordinates, &poly); err != nil {
-				return nil, nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
+				return nil, nil, nil, fmt.Errorf("parse borders: feature %d (%s): %w", i, p.Name, err)
 			}
 			polys = [][][][2]float64{poly}
 		default:
-			return nil, nil, fmt.Errorf("parse borders: feature %d (%s): geometry %s", i, p.Name, f.Geometry.Type)
+			return nil, nil, nil, fmt.Errorf("parse borders: feature %d (%s): geometry %s", i, p.Name, f.Geometry.Type)
 		}
 		for _, poly := range polys {
 			for k, ring := range poly {
@@ -124,7 +130,7 @@ func parseBorders(b []byte) ([]*Feature, map[string]string, error) {
 		out = append(out, ft)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].area < out[j].area })
-	return out, aliases, nil
+	return out, aliases, numeric, nil
 }
 
 func ringArea(r []pt) float64 {

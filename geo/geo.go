@@ -87,12 +87,13 @@ type Index struct {
 	areas     []*area // overrides drawn as polygons
 	seas      []*Sea
 	byName    map[string]int // lower-cased feature name or id -> feature index
+	numeric   map[string]string
 }
 
 // New builds an index from country-coder's borders.json, a TopoJSON land
 // mask (world-atlas's land-50m.json), overrides and seas.
 func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error) {
-	fs, aliases, err := parseBorders(borders)
+	fs, aliases, numeric, err := parseBorders(borders)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error)
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{g: newGrid(fs), land: newGrid([]*Feature{lf}), overrides: map[string][]Override{}, byName: map[string]int{}}
+	ix := &Index{g: newGrid(fs), land: newGrid([]*Feature{lf}), overrides: map[string][]Override{}, byName: map[string]int{}, numeric: numeric}
 	for i, f := range fs {
 		ix.byName[strings.ToLower(f.Name)] = i
 		ix.byName[strings.ToLower(f.ID)] = i
@@ -347,3 +348,7 @@ func (p Place) String() string {
 	}
 	return p.State
 }
+
+// AlphaOfNumeric returns the ISO 3166-1 alpha-2 code for a numeric code
+// ("840" is US), from country-coder's data, or "".
+func (ix *Index) AlphaOfNumeric(n string) string { return ix.numeric[n] }

@@ -52,7 +52,7 @@ func TestLandGridAgreesWithRayCasting(t *testing.T) {
 // TestGridAgreesWithRayCasting checks the index against the plain even-odd
 // test over every feature on random points and on points near borders.
 func TestGridAgreesWithRayCasting(t *testing.T) {
-	fs, _, err := parseBorders(countrycoder.Borders)
+	fs, _, _, err := parseBorders(countrycoder.Borders)
 	if err != nil {
 		t.Fatal(err)
 	}

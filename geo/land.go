@@ -16,8 +16,12 @@ type topology struct {
 	Objects map[string]struct {
 		Type       string `json:"type"`
 		Geometries []struct {
-			Type string          `json:"type"`
-			Arcs json.RawMessage `json:"arcs"`
+			Type       string          `json:"type"`
+			ID         string          `json:"id"`
+			Arcs       json.RawMessage `json:"arcs"`
+			Properties struct {
+				Name string `json:"name"`
+			} `json:"properties"`
 		} `json:"geometries"`
 	} `json:"objects"`
 }
@@ -29,7 +33,35 @@ func parseLand(b []byte, object string) (*Feature, error) {
 	if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("parse land: %w", err)
 	}
-	// Decode the arcs: quantized and delta-encoded when there is a transform.
+	arcs := decodeArcs(&t)
+	obj, ok := t.Objects[object]
+	if !ok {
+		return nil, fmt.Errorf("parse land: no object %q", object)
+	}
+	f := &Feature{ID: "land", Name: "land", minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
+	for _, g := range obj.Geometries {
+		polys, err := polygons(g.Type, g.Arcs)
+		if err != nil {
+			return nil, fmt.Errorf("parse land: %w", err)
+		}
+		for _, p := range polys {
+			for _, idx := range p {
+				for _, r := range unwrap(assemble(arcs, idx)) {
+					for _, v := range r {
+						f.minX, f.maxX = math.Min(f.minX, v.x), math.Max(f.maxX, v.x)
+						f.minY, f.maxY = math.Min(f.minY, v.y), math.Max(f.maxY, v.y)
+					}
+					f.rings = append(f.rings, r)
+				}
+			}
+		}
+	}
+	return f, nil
+}
+
+// decodeArcs decodes a topology's arcs: quantized and delta-encoded when
+// there is a transform.
+func decodeArcs(t *topology) [][]pt {
 	arcs := make([][]pt, len(t.Arcs))
 	for i, a := range t.Arcs {
 		r := make([]pt, len(a))
@@ -44,60 +76,45 @@ func parseLand(b []byte, object string) (*Feature, error) {
 		}
 		arcs[i] = r
 	}
-	obj, ok := t.Objects[object]
-	if !ok {
-		return nil, fmt.Errorf("parse land: no object %q", object)
-	}
-	f := &Feature{ID: "land", Name: "land", minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
-	ring := func(idx []int) []pt {
-		var out []pt
-		for k, i := range idx {
-			var a []pt
-			if i >= 0 {
-				a = arcs[i]
-			} else {
-				src := arcs[^i]
-				a = make([]pt, len(src))
-				for j := range src {
-					a[j] = src[len(src)-1-j]
-				}
-			}
-			if k > 0 && len(a) > 0 {
-				a = a[1:] // arcs share their end points
-			}
-			out = append(out, a...)
-		}
-		return out
-	}
-	for _, g := range obj.Geometries {
+	return arcs
+}
+
+// polygons reads a geometry's arc indexes as a list of polygons of rings;
+// other geometry types have none.
+func polygons(typ string, raw json.RawMessage) ([][][]int, error) {
+	switch typ {
+	case "MultiPolygon":
 		var polys [][][]int
-		switch g.Type {
-		case "MultiPolygon":
-			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-				return nil, fmt.Errorf("parse land: %w", err)
-			}
-		case "Polygon":
-			var p [][]int
-			if err := json.Unmarshal(g.Arcs, &p); err != nil {
-				return nil, fmt.Errorf("parse land: %w", err)
-			}
-			polys = [][][]int{p}
-		default:
-			continue
-		}
-		for _, p := range polys {
-			for _, idx := range p {
-				for _, r := range unwrap(ring(idx)) {
-					for _, v := range r {
-						f.minX, f.maxX = math.Min(f.minX, v.x), math.Max(f.maxX, v.x)
-						f.minY, f.maxY = math.Min(f.minY, v.y), math.Max(f.maxY, v.y)
-					}
-					f.rings = append(f.rings, r)
-				}
-			}
-		}
+		err := json.Unmarshal(raw, &polys)
+		return polys, err
+	case "Polygon":
+		var p [][]int
+		err := json.Unmarshal(raw, &p)
+		return [][][]int{p}, err
 	}
-	return f, nil
+	return nil, nil
+}
+
+// assemble joins the arcs of one ring (a negative index is arc ^i reversed).
+func assemble(arcs [][]pt, idx []int) []pt {
+	var out []pt
+	for k, i := range idx {
+		var a []pt
+		if i >= 0 {
+			a = arcs[i]
+		} else {
+			src := arcs[^i]
+			a = make([]pt, len(src))
+			for j := range src {
+				a[j] = src[len(src)-1-j]
+			}
+		}
+		if k > 0 && len(a) > 0 {
+			a = a[1:] // arcs share their end points
+		}
+		out = append(out, a...)
+	}
+	return out
 }
 
 // unwrap makes a ring that crosses the antimeridian continuous (TopoJSON
@@ -138,4 +155,47 @@ func unwrap(r []pt) [][]pt {
 		cp[i] = pt{v.x + shift, v.y}
 	}
 	return [][]pt{out, cp}
+}
+
+// Shape is one geometry of a TopoJSON object: an id, a name and its rings
+// ([lon, lat]), made continuous across the antimeridian.
+type Shape struct {
+	ID    string
+	Name  string
+	Rings [][][2]float64
+}
+
+// Shapes decodes every geometry of a TopoJSON object (world-atlas's
+// countries-110m.json, object "countries"), for drawing.
+func Shapes(b []byte, object string) ([]Shape, error) {
+	var t topology
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("parse shapes: %w", err)
+	}
+	arcs := decodeArcs(&t)
+	obj, ok := t.Objects[object]
+	if !ok {
+		return nil, fmt.Errorf("parse shapes: no object %q", object)
+	}
+	var out []Shape
+	for _, g := range obj.Geometries {
+		polys, err := polygons(g.Type, g.Arcs)
+		if err != nil {
+			return nil, fmt.Errorf("parse shapes: %s: %w", g.Properties.Name, err)
+		}
+		sh := Shape{ID: g.ID, Name: g.Properties.Name}
+		for _, p := range polys {
+			for _, idx := range p {
+				for _, r := range unwrap(assemble(arcs, idx)) {
+					ring := make([][2]float64, len(r))
+					for i, v := range r {
+						ring[i] = [2]float64{v.x, v.y}
+					}
+					sh.Rings = append(sh.Rings, ring)
+				}
+			}
+		}
+		out = append(out, sh)
+	}
+	return out, nil
 }

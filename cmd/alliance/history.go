@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"alliance"
+	"alliance/tidy"
 )
 
 func (a *App) history(ctx context.Context, args []string) error {
@@ -65,11 +66,7 @@ func (a *App) history(ctx context.Context, args []string) error {
 	}
 	recs := w.history.Filter(flt)
 	if *f.json {
-		out := make([]eventJSON, len(recs))
-		for i, r := range recs {
-			out[i] = toEventJSON(r)
-		}
-		return a.printJSON(out)
+		return a.printJSON(tidy.Events(recs))
 	}
 	for _, r := range recs {
 		who := strings.Join(r.States, ",")
@@ -81,27 +78,4 @@ func (a *App) history(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.Stdout, "%d events\n", len(recs))
 	return nil
-}
-
-// eventJSON is an event as the CLI and exports write it.
-type eventJSON struct {
-	Seq       int64           `json:"seq"`
-	Date      alliance.Date   `json:"date"`
-	Type      string          `json:"type"`
-	Org       string          `json:"org"`
-	States    []string        `json:"states"`
-	Candidate string          `json:"candidate,omitempty"`
-	Step      string          `json:"step,omitempty"`
-	Title     string          `json:"title"`
-	Source    alliance.Source `json:"source"`
-	Note      string          `json:"note,omitempty"`
-	Origin    string          `json:"origin"`
-	Recorded  string          `json:"recorded"`
-	Hash      string          `json:"hash"`
-}
-
-func toEventJSON(r *alliance.Record) eventJSON {
-	return eventJSON{Seq: r.Seq, Date: r.Date, Type: string(r.Type), Org: string(r.Org), States: r.States,
-		Candidate: r.Candidate, Step: string(r.Step), Title: r.Title, Source: r.Source, Note: r.Note,
-		Origin: string(r.Origin), Recorded: r.Recorded.UTC().Format("2006-01-02T15:04:05Z"), Hash: fmt.Sprintf("%x", r.Hash)}
 }

@@ -9,6 +9,7 @@ import (
 
 	"alliance"
 	"alliance/chart"
+	"alliance/tidy"
 )
 
 func (a *App) polls(ctx context.Context, args []string) error {
@@ -67,11 +68,7 @@ func (a *App) polls(ctx context.Context, args []string) error {
 		}
 	}
 	if *f.json {
-		out := make([]eventJSON, len(recs))
-		for i, r := range recs {
-			out[i] = toEventJSON(r)
-		}
-		return a.printJSON(out)
+		return a.printJSON(tidy.Events(recs))
 	}
 	for _, r := range recs {
 		s := r.Survey

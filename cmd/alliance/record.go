@@ -7,6 +7,7 @@ import (
 
 	"alliance"
 	"alliance/dataset"
+	"alliance/tidy"
 )
 
 func (a *App) record(ctx context.Context, args []string) error {
@@ -49,11 +50,7 @@ func (a *App) record(ctx context.Context, args []string) error {
 		return err
 	}
 	if *f.json {
-		out := make([]eventJSON, len(recs))
-		for i, r := range recs {
-			out[i] = toEventJSON(r)
-		}
-		return a.printJSON(out)
+		return a.printJSON(tidy.Events(recs))
 	}
 	for _, r := range recs {
 		fmt.Fprintf(a.Stdout, "recorded event %d: %s %s %s\n", r.Seq, r.Date, r.Type, r.Title)

@@ -9,6 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack --silent "world-atlas@$version" >/dev/null && tar xzf ./*.tgz)
 cp "$tmp/package/land-50m.json" "$here/land-50m.json"
+cp "$tmp/package/countries-110m.json" "$here/countries-110m.json"
 cp "$tmp/package/LICENSE" "$here/LICENSE"
 echo "$version" > "$here/VERSION"
 echo "world-atlas $version: land-50m.json $(wc -c < "$here/land-50m.json") bytes"
