@@ -349,6 +349,15 @@ func (p Place) String() string {
 	return p.State
 }
 
+// Sovereign returns the state a territory with its own ISO code belongs to,
+// as country-coder has it (GL is DK's), or code itself.
+func (ix *Index) Sovereign(code string) string {
+	if i, ok := ix.byName[strings.ToLower(code)]; ok && ix.g.features[i].Country != "" {
+		return ix.g.features[i].Country
+	}
+	return code
+}
+
 // AlphaOfNumeric returns the ISO 3166-1 alpha-2 code for a numeric code
 // ("840" is US), from country-coder's data, or "".
 func (ix *Index) AlphaOfNumeric(n string) string { return ix.numeric[n] }

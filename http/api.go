@@ -585,3 +585,15 @@ func (s *Server) apiExport(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="alliance-%s.csv"`, table))
 	return s.writeBody(w, r, "text/csv; charset=utf-8", tidy.CSV(header, rows), true)
 }
+
+func (s *Server) apiMap(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := params(r, "at")
+	if err != nil {
+		return err
+	}
+	at := q.date("at", s.today())
+	if q.err != nil {
+		return q.err
+	}
+	return s.writeJSON(w, r, s.mapState(at))
+}

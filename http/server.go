@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"log/slog"
 	"net"
@@ -26,6 +27,7 @@ import (
 	"alliance"
 	"alliance/geo"
 	"alliance/rules"
+	"alliance/third_party/worldatlas"
 )
 
 // Service is what the server answers from: the history and the engines,
@@ -44,12 +46,13 @@ type Service struct {
 
 // Server is the HTTP server.
 type Server struct {
-	svc     *Service
-	mux     *nethttp.ServeMux
-	log     *slog.Logger
-	metrics *metrics
-	cache   sync.Map // ETag-able answers: key -> *cached
-	mapSVG  func(at alliance.Date) []byte
+	svc       *Service
+	mux       *nethttp.ServeMux
+	log       *slog.Logger
+	metrics   *metrics
+	cache     sync.Map // ETag-able answers: key -> *cached
+	countries []country
+	pages     map[string]*template.Template
 }
 
 type cached struct {
@@ -65,6 +68,13 @@ func NewServer(svc *Service, log *slog.Logger) *Server {
 		svc.Now = time.Now
 	}
 	s := &Server{svc: svc, mux: nethttp.NewServeMux(), log: log, metrics: newMetrics()}
+	shapes, err := geo.Shapes(worldatlas.Countries110m, "countries")
+	if err != nil {
+		// The embedded data is part of the binary: failing here is a build error.
+		panic(fmt.Sprintf("embedded map: %v", err))
+	}
+	s.countries = buildCountries(svc.Index, shapes)
+	s.pages = parsePages()
 	s.routes()
 	return s
 }

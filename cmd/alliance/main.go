@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"alliance"
@@ -38,6 +39,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "serve the web pages and the JSON API (the main job: start here)", (*App).serve},
 		{"members", "list the members of NATO or the EU on a date", (*App).members},
 		{"accession", "a candidate's accession status on a date: who ratified, who is pending", (*App).accession},
 		{"lags", "each member's days from protocol signature to ratification, per accession", (*App).lags},
@@ -56,7 +58,7 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 	os.Exit(a.Main(ctx, os.Args[1:]))

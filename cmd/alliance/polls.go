@@ -43,26 +43,7 @@ func (a *App) polls(ctx context.Context, args []string) error {
 	typ := alliance.Poll
 	recs := w.history.Filter(alliance.Filter{Org: &org, State: &code, Type: &typ})
 	if *svgS != "" {
-		byPollster := map[string]*chart.Series{}
-		var names []string
-		for _, r := range recs {
-			name := pollsterName(r.Survey.Pollster)
-			s := byPollster[name]
-			if s == nil {
-				s = &chart.Series{Name: name}
-				byPollster[name] = s
-				names = append(names, name)
-			}
-			s.Points = append(s.Points, chart.Point{Date: pollDate(r), Value: r.Survey.Share,
-				Label: fmt.Sprintf("%s, %s: %g%% — %s", name, pollDate(r), r.Survey.Share, r.Survey.Question)})
-		}
-		sort.Strings(names)
-		var series []chart.Series
-		for _, n := range names {
-			series = append(series, *byPollster[n])
-		}
-		title := fmt.Sprintf("Support in %s for joining %s, by pollster", w.states.Name(code), org)
-		svg := chart.TimeSeries(title, fmt.Sprintf("%d polls from the alliance dataset; each point's question is in its tooltip.", len(recs)), "% in favour", series, 100)
+		svg := chart.Polls(recs, fmt.Sprintf("Support in %s for joining %s, by pollster", w.states.Name(code), org))
 		if err := os.WriteFile(*svgS, svg, 0o644); err != nil {
 			return alliance.Errorf(alliance.EINVALID, "cannot write %s: %v", *svgS, err)
 		}
@@ -72,7 +53,7 @@ func (a *App) polls(ctx context.Context, args []string) error {
 	}
 	for _, r := range recs {
 		s := r.Survey
-		fmt.Fprintf(a.Stdout, "%s  %5.1f%%  %s\n", pollDate(r), s.Share, s.Pollster)
+		fmt.Fprintf(a.Stdout, "%s  %5.1f%%  %s\n", chart.PollDate(r), s.Share, s.Pollster)
 		fmt.Fprintf(a.Stdout, "          %q — %s", s.Question, s.Population)
 		if s.Sample > 0 {
 			fmt.Fprintf(a.Stdout, ", n=%d", s.Sample)
@@ -93,31 +74,4 @@ func (a *App) polls(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stdout, "Chart written to %s\n", *svgS)
 	}
 	return nil
-}
-
-// pollDate is the last day of fieldwork where known, else the publication date.
-func pollDate(r *alliance.Record) alliance.Date {
-	if !r.Survey.FieldworkTo.IsZero() {
-		return r.Survey.FieldworkTo
-	}
-	return r.Date
-}
-
-// pollsterName gives the short name of the organisation that published a
-// poll ("International Republican Institute (IRI), fieldwork by Rating" is
-// IRI), so that one pollster's polls form one line.
-func pollsterName(s string) string {
-	if i := strings.Index(s, ","); i > 0 {
-		s = s[:i]
-	}
-	for _, k := range []struct{ has, name string }{
-		{"IRI", "IRI"}, {"International Republican", "IRI"}, {"KIIS", "KIIS"}, {"Kyiv International", "KIIS"},
-		{"Razumkov", "DIF / Razumkov"}, {"DIF", "DIF / Razumkov"}, {"Democratic Initiatives", "DIF / Razumkov"},
-		{"SOCIS", "SOCIS"}, {"Rating", "Rating"}, {"Gorshenin", "Gorshenin Institute"}, {"eupinions", "eupinions"},
-	} {
-		if strings.Contains(s, k.has) {
-			return k.name
-		}
-	}
-	return s
 }

@@ -120,7 +120,7 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 		return err
 	}
 	if *svgS != "" {
-		if err := os.WriteFile(*svgS, timetableSVG(res, w.states.Name(code)), 0o644); err != nil {
+		if err := os.WriteFile(*svgS, chart.Forecast(res, w.states.Name(code)), 0o644); err != nil {
 			return alliance.Errorf(alliance.EINVALID, "cannot write %s: %v", *svgS, err)
 		}
 	}
@@ -148,49 +148,6 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 		fmt.Fprintf(out, "\nChart written to %s\n", *svgS)
 	}
 	return nil
-}
-
-// timetableSVG draws the distribution of the joining date by month (by
-// quarter past ten years) with the p10, p50 and p90 markers.
-func timetableSVG(res *forecast.Result, name string) []byte {
-	h := res.JoinedDays
-	first, last := -1, -1
-	for d, v := range h {
-		if v > 0 {
-			if first < 0 {
-				first = d
-			}
-			last = d
-		}
-	}
-	if first < 0 {
-		return chart.Histogram("No forecast", "", "share of runs", nil, nil)
-	}
-	dFirst, dLast := res.AsOf.AddDays(first), res.AsOf.AddDays(last)
-	months := (dLast.Year-dFirst.Year)*12 + int(dLast.Month-dFirst.Month) + 1
-	per := 1
-	if months > 120 {
-		per = 3
-	}
-	key := func(d alliance.Date) int { return ((d.Year-dFirst.Year)*12 + int(d.Month-dFirst.Month)) / per }
-	bins := make([]chart.Bin, key(dLast)+1)
-	for i := range bins {
-		m := int(dFirst.Month) - 1 + i*per
-		bins[i].Label = fmt.Sprintf("%d-%02d", dFirst.Year+m/12, m%12+1)
-	}
-	for d := first; d <= last; d++ {
-		bins[key(res.AsOf.AddDays(d))].Value += float64(h[d]) / float64(res.Runs)
-	}
-	p := res.Milestones[forecast.MJoined]
-	at := func(d alliance.Date) float64 {
-		k := key(d)
-		return float64(k) + float64(d.Day-1)/31/float64(per) + 0.0
-	}
-	title := fmt.Sprintf("When could %s join NATO? Forecast of the joining date", name)
-	desc := fmt.Sprintf("%d simulated accessions as of %s: p10 %s, median %s, p90 %s.", res.Runs, res.AsOf, p.P10, p.P50, p.P90)
-	return chart.Histogram(title, desc, "share of runs", bins, []chart.Marker{
-		{Label: "p10 " + p.P10.String(), At: at(p.P10)}, {Label: "median " + p.P50.String(), At: at(p.P50)}, {Label: "p90 " + p.P90.String(), At: at(p.P90)},
-	})
 }
 
 func (a *App) backtest(ctx context.Context, args []string) error {

@@ -1,0 +1,329 @@
+package http
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	nethttp "net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"alliance"
+	"alliance/accession"
+	"alliance/chart"
+	"alliance/forecast"
+	"alliance/tidy"
+)
+
+//go:embed html/*.html
+var htmlFS embed.FS
+
+//go:embed assets
+var assetsFS embed.FS
+
+var funcs = template.FuncMap{
+	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+	"join":  strings.Join,
+	"upper": strings.ToUpper,
+	"deref": func(p *int) string {
+		if p == nil {
+			return "—"
+		}
+		return fmt.Sprint(*p)
+	},
+	"date": func(d alliance.Date) string {
+		if d.IsZero() {
+			return "—"
+		}
+		return d.String()
+	},
+	"verdictClass": func(v string) string { return strings.ReplaceAll(v, "_", "-") },
+	"human":        func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+	"get":          func(v url.Values, k string) string { return v.Get(k) },
+}
+
+// parsePages parses each page with the layout. Templates are part of the
+// binary: a parse error is a build error.
+func parsePages() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	names, _ := fs.Glob(htmlFS, "html/*.html")
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "html/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		out[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(htmlFS, "html/layout.html", n))
+	}
+	return out
+}
+
+// page is what every page template receives.
+type page struct {
+	Title   string
+	Nav     string
+	Version string
+	Data    any
+}
+
+func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) error {
+	var buf bytes.Buffer
+	if err := s.pages[name].Execute(&buf, page{Title: title, Nav: name, Version: s.svc.Version[:12], Data: data}); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+	gw, done := withGzip(w, r)
+	defer done()
+	gw.WriteHeader(status)
+	_, err := gw.Write(buf.Bytes())
+	return err
+}
+
+func (s *Server) errorPage(w nethttp.ResponseWriter, r *nethttp.Request, status int, msg string) {
+	if err := s.render(w, r, status, "error", "Error", map[string]any{"Status": status, "Message": msg}); err != nil {
+		nethttp.Error(w, msg, status)
+	}
+}
+
+func (s *Server) pageRoutes() {
+	sub, _ := fs.Sub(assetsFS, "assets")
+	files := nethttp.FileServerFS(sub)
+	s.mux.Handle("GET /assets/", nethttp.StripPrefix("/assets/", nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		setRoute(r, "assets")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		gw, done := withGzip(w, r)
+		defer done()
+		files.ServeHTTP(gw, r)
+	})))
+	s.handle("GET /{$}", "page_map", s.pageMap)
+	s.handle("GET /state/{code}", "page_state", s.pageState)
+	s.handle("GET /tracker", "page_tracker", s.pageTracker)
+	s.handle("GET /article5", "page_article5", s.pageArticle5)
+	s.handle("GET /ukraine", "page_ukraine", s.pageUkraine)
+	s.handle("GET /events", "page_events", s.pageEvents)
+	s.handle("GET /", "page_notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
+		return alliance.Errorf(alliance.ENOTFOUND, "There is no page at %s.", r.URL.Path)
+	})
+}
+
+func (s *Server) pageQuery(r *nethttp.Request, allowed ...string) (*query, error) {
+	return params(r, allowed...)
+}
+
+type legendItem struct{ Label, Colour string }
+
+func (s *Server) legend() []legendItem {
+	out := make([]legendItem, 0, len(roundYears)+2)
+	for i, y := range roundYears {
+		label := fmt.Sprint(y)
+		if i == 0 {
+			label = "1949 (founders)"
+		}
+		out = append(out, legendItem{label, roundColours[i]})
+	}
+	return append(out, legendItem{"applied, invited or ratifying", "#e69f00"}, legendItem{"not a member", "#d9d9d9"})
+}
+
+func (s *Server) pageMap(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := s.pageQuery(r, "at")
+	if err != nil {
+		return err
+	}
+	at := q.date("at", s.today())
+	if q.err != nil {
+		return q.err
+	}
+	if at.Before(alliance.MustDate("1949-01-01")) {
+		return alliance.Errorf(alliance.EINVALID, "The map starts in 1949: the North Atlantic Treaty was signed on 1949-04-04.")
+	}
+	m := s.mapState(at)
+	var cands []string
+	for c, st := range m.Candidates {
+		cands = append(cands, fmt.Sprintf("%s (%s)", s.svc.States.Name(c), st))
+	}
+	sort.Strings(cands)
+	return s.render(w, r, 200, "map", "NATO on "+at.String(), map[string]any{
+		"At": at, "Today": s.today(), "Map": m, "Legend": s.legend(), "Candidates": cands,
+		"SVG":     s.mapSVG(s.countries, m, func(c string) string { return "/state/" + c + "?at=" + at.String() }),
+		"Members": alliance.Replay(s.svc.History, at).Members(alliance.NATO, s.svc.States),
+	})
+}
+
+func (s *Server) pageState(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := s.pageQuery(r, "at")
+	if err != nil {
+		return err
+	}
+	code, err := s.code("state", r.PathValue("code"))
+	if err != nil {
+		return alliance.Errorf(alliance.ENOTFOUND, "%s", alliance.ErrorMessage(err))
+	}
+	at := q.date("at", s.today())
+	if q.err != nil {
+		return q.err
+	}
+	var spells []tidy.Spell
+	for _, sp := range tidy.Spells(s.svc.History, s.svc.States) {
+		if sp.Code == code {
+			spells = append(spells, sp)
+		}
+	}
+	st := accession.StatusOf(s.svc.History, s.svc.States, alliance.NATO, code, at)
+	return s.render(w, r, 200, "state", s.svc.States.Name(code), map[string]any{
+		"Code": code, "Name": s.svc.States.Name(code), "At": at, "Spells": spells, "Status": st,
+		"Profile": s.svc.Rules.Protection(code, at),
+		"Events":  s.events(alliance.Filter{State: &code}),
+	})
+}
+
+func (s *Server) pageTracker(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := s.pageQuery(r, "candidate", "at")
+	if err != nil {
+		return err
+	}
+	cand := q.state(s, "candidate")
+	if cand == "" && q.err == nil {
+		cand = "SE"
+	}
+	stages := accession.AllStages(s.svc.History, s.svc.States, alliance.NATO)
+	var def alliance.Date
+	for _, st := range stages {
+		if st.Candidate == cand {
+			def = st.Joined
+		}
+	}
+	if def.IsZero() {
+		def = s.today()
+	}
+	at := q.date("at", def)
+	if q.err != nil {
+		return q.err
+	}
+	st := accession.StatusOf(s.svc.History, s.svc.States, alliance.NATO, cand, at)
+	var cands []string
+	for i := len(stages) - 1; i >= 0; i-- {
+		cands = append(cands, stages[i].Candidate)
+	}
+	return s.render(w, r, 200, "tracker", st.Name+" accession tracker", map[string]any{
+		"Status": st, "At": at, "Candidates": cands, "States": s.svc.States, "Timeline": trackerSVG(st),
+	})
+}
+
+// trackerSVG draws each ratification as a dot on a line of days since the
+// protocol's signature.
+func trackerSVG(st accession.Status) template.HTML {
+	if st.ProtocolSigned.IsZero() {
+		return ""
+	}
+	end := st.At
+	if !st.Joined.IsZero() {
+		end = st.Joined
+	}
+	days := max(end.DaysSince(st.ProtocolSigned), 1)
+	const w, h, l, rgt = 760.0, 120.0, 20.0, 20.0
+	x := func(d int) float64 { return l + float64(d)/float64(days)*(w-l-rgt) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg viewBox="0 0 %.0f %.0f" role="img" font-size="12" font-family="system-ui, sans-serif" aria-label="Timeline of ratifications, %d days from protocol signature to %s">`, w, h, days, end)
+	fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="60" y2="60" stroke="#555"/>`, l, w-rgt)
+	fmt.Fprintf(&b, `<text x="%.0f" y="90" fill="#333">protocol %s</text><text x="%.0f" y="90" text-anchor="end" fill="#333">%s %s</text>`, l, st.ProtocolSigned, w-rgt, map[bool]string{true: "joined", false: "as of"}[!st.Joined.IsZero()], end)
+	for i, r := range st.Ratified {
+		if r.Days == nil {
+			continue
+		}
+		y := 50.0 - float64(i%3)*12
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.0f" r="5" fill="#0072B2"><title>%s %s (%s), day %d</title></circle>`, x(max(*r.Days, 0)), y, r.Name, r.Date, r.Basis, *r.Days)
+	}
+	for i, p := range st.PendingDetail {
+		fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="end" fill="#8a1c00" font-weight="600">%s pending</text>`, w-rgt, 20+14*i, p.Code)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := s.pageQuery(r, "lat", "lon", "place", "date", "target", "party")
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(),
+		"SVG": s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
+	if q.str("lat") != "" || q.str("place") != "" {
+		v, err := s.article5(q)
+		if err != nil {
+			data["Error"] = alliance.ErrorMessage(err)
+			if alliance.ErrorCode(err) != alliance.EINVALID {
+				return err
+			}
+		} else {
+			data["Verdict"] = v
+			// Mark the place on the map.
+			x, y := (v.Place.Lon+180)*mapScale, (mapTop-v.Place.Lat)*mapScale
+			svg := string(data["SVG"].(template.HTML))
+			marker := fmt.Sprintf(`<g class="marker"><circle cx="%.1f" cy="%.1f" r="6" fill="none" stroke="#c00" stroke-width="2.5"/><circle cx="%.1f" cy="%.1f" r="1.8" fill="#c00"/></g></svg>`, x, y, x, y)
+			data["SVG"] = template.HTML(strings.TrimSuffix(svg, "</svg>") + marker)
+		}
+	}
+	return s.render(w, r, 200, "article5", "Article 5 checker", data)
+}
+
+func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed")
+	if err != nil {
+		return err
+	}
+	ua := "UA"
+	var path []tidy.Event
+	for _, e := range s.events(alliance.Filter{State: &ua}) {
+		if e.Type != string(alliance.Poll) && e.Org != string(alliance.JDS) && e.Type != string(alliance.Position) {
+			path = append(path, e)
+		}
+	}
+	polls := s.polls("UA", alliance.NATO)
+	poll := alliance.Poll
+	nato := alliance.NATO
+	pollSVG := chart.Polls(s.svc.History.Filter(alliance.Filter{Org: &nato, State: &ua, Type: &poll}), "Support in Ukraine for joining NATO, by pollster")
+	border := s.svc.Rules.NATOBorder(s.svc.Borders, "RU", s.today(), nil)
+	withUA := s.svc.Rules.NATOBorder(s.svc.Borders, "RU", s.today(), []string{"UA"})
+	fin := s.svc.Rules.NATOBorder(s.svc.Borders, "RU", alliance.MustDate("2023-04-03"), nil)
+	data := map[string]any{
+		"Path": path, "Polls": polls, "PollSVG": template.HTML(pollSVG),
+		"Profile": s.svc.Rules.Protection("UA", s.today()),
+		"Border":  border, "WithUA": withUA, "BeforeFinland": fin,
+		"Form": r.URL.Query(), "Today": s.today(),
+	}
+	if q.str("invited") != "" || q.str("protocol") != "" {
+		if q.str("runs") == "" {
+			r.URL.RawQuery += "&runs=20000"
+		}
+		res, err := s.timetable(r.Context(), q, "UA", nil)
+		if err != nil {
+			data["Error"] = alliance.ErrorMessage(err)
+		} else {
+			data["Forecast"] = res
+			data["ForecastSVG"] = template.HTML(chart.Forecast(res, "Ukraine"))
+			data["Milestones"] = []string{forecast.MInvited, forecast.MProtocol, forecast.MLastRatif, forecast.MJoined}
+		}
+	}
+	return s.render(w, r, 200, "ukraine", "Ukraine's two paths", data)
+}
+
+func (s *Server) pageEvents(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := s.pageQuery(r, "org", "state", "type", "from", "to")
+	if err != nil {
+		return err
+	}
+	f := s.filter(q)
+	if q.err != nil {
+		return q.err
+	}
+	types := make([]string, len(alliance.EventTypes))
+	for i, t := range alliance.EventTypes {
+		types[i] = string(t)
+	}
+	return s.render(w, r, 200, "events", "Events and sources", map[string]any{
+		"Events": s.events(f), "Form": r.URL.Query(), "Types": types, "Query": r.URL.RawQuery,
+	})
+}
