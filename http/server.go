@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -272,6 +271,5 @@ func withGzip(w nethttp.ResponseWriter, r *nethttp.Request) (nethttp.ResponseWri
 	return &gzipWriter{ResponseWriter: w, zw: zw}, func() { zw.Close() }
 }
 
-var errMethod = errors.New("method not allowed")
 
 var _ io.Writer = (*gzipWriter)(nil)

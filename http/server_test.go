@@ -1,0 +1,430 @@
+package http_test
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	nethttp "net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"alliance"
+	"alliance/data"
+	"alliance/dataset"
+	"alliance/datasettest"
+	alliancehttp "alliance/http"
+)
+
+var (
+	srvOnce sync.Once
+	srv     *httptest.Server
+)
+
+// MustServer starts one test server over the real dataset, with the clock
+// fixed at 2026-11-27.
+func MustServer(tb testing.TB) *httptest.Server {
+	tb.Helper()
+	srvOnce.Do(func() {
+		states, h := datasettest.MustHistory(tb)
+		ix, eng := datasettest.MustEngine(tb)
+		borders, err := dataset.LoadBorders(data.FS, states)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ps, err := dataset.LoadPopulations(data.FS, states)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pop := map[string]int64{}
+		for k, p := range ps {
+			pop[k] = p.Population
+		}
+		svc := &alliancehttp.Service{History: h, States: states, Index: ix, Rules: eng, Borders: borders, Populations: pop,
+			Version: strings.Repeat("ab", 32), Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }}
+		s := alliancehttp.NewServer(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		srv = httptest.NewServer(s.Handler())
+	})
+	return srv
+}
+
+func get(t *testing.T, path string, header ...string) (*nethttp.Response, []byte) {
+	t.Helper()
+	req, _ := nethttp.NewRequest("GET", MustServer(t).URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := nethttp.DefaultTransport.RoundTrip(req) // no transparent gunzip
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, body
+}
+
+// TestEndpointsConformToOpenAPI calls every endpoint with real queries and
+// validates each answer against the schema the OpenAPI document gives.
+func TestEndpointsConformToOpenAPI(t *testing.T) {
+	_, specBody := get(t, "/api/v1/openapi.json")
+	var spec map[string]any
+	if err := json.Unmarshal(specBody, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if spec["openapi"] != "3.1.0" {
+		t.Fatalf("openapi = %v", spec["openapi"])
+	}
+	paths := spec["paths"].(map[string]any)
+	calls := map[string][]string{
+		"/api/v1/states":            {""},
+		"/api/v1/members":           {"?at=2023-04-04", "?org=EU&at=2020-02-01", ""},
+		"/api/v1/accession/{code}":  {"SE?at=2023-06-01", "FI?at=2023-04-04", "UA"},
+		"/api/v1/lags":              {"?candidate=FI", ""},
+		"/api/v1/stages":            {""},
+		"/api/v1/history":           {"?state=UA&type=applied", "?org=EU&from=2004-01-01&to=2004-12-31"},
+		"/api/v1/article5":          {"?lat=21.31&lon=-157.86&date=2024-06-01", "?place=Ceuta", "?lat=35.5&lon=18&target=forces&party=US"},
+		"/api/v1/protection/{code}": {"UA", "FI?at=2023-04-04", "UA?as_member=2030-01-01"},
+		"/api/v1/timetable/{code}":  {"UA?invited=2027-07-07&runs=5000&seed=3", "UA?invited=2027-07-07&runs=5000&withhold=HU:2029-01-01:0.5&gate=2027-01-01:2027-12-31"},
+		"/api/v1/backtest":          {"?runs=2000"},
+		"/api/v1/polls/{code}":      {"UA"},
+		"/api/v1/border":            {"?with=RU&at=2023-04-04", "?with=BY", "?join=UA"},
+		"/api/v1/decide":            {"?rule=consensus&no=HU", "?rule=qmv&org=EU&no=DE,FR,IT,ES", "?rule=unanimity&org=EU&abstain=HU", "?rule=silence"},
+		"/api/v1/export/{table}":    {"events", "memberships?format=json", "ratifications"},
+		"/api/v1/map":               {"?at=2023-04-04"},
+	}
+	for p := range paths {
+		if _, ok := calls[p]; !ok {
+			t.Errorf("OpenAPI path %s is not exercised by this test", p)
+		}
+	}
+	for p, qs := range calls {
+		op, ok := paths[p].(map[string]any)
+		if !ok {
+			t.Errorf("%s is not in the OpenAPI document", p)
+			continue
+		}
+		schema := op["get"].(map[string]any)["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+		for _, q := range qs {
+			url := strings.Replace(p, "{code}", "", 1)
+			url = strings.Replace(url, "{table}", "", 1)
+			if strings.HasSuffix(url, "/") {
+				url += q
+			} else {
+				url += q
+			}
+			res, body := get(t, url)
+			if res.StatusCode != 200 {
+				t.Errorf("GET %s: %d %s", url, res.StatusCode, body)
+				continue
+			}
+			var v any
+			if err := json.Unmarshal(body, &v); err != nil {
+				t.Errorf("GET %s: not JSON: %v", url, err)
+				continue
+			}
+			if err := validate(spec, schema, v, "$"); err != nil {
+				t.Errorf("GET %s does not conform: %v", url, err)
+			}
+		}
+	}
+}
+
+// validate checks v against a JSON Schema subset: $ref, type (or a list of
+// types), required, properties, items, enum, oneOf, additionalProperties,
+// and format date.
+func validate(spec, schema map[string]any, v any, at string) error {
+	if r, ok := schema["$ref"].(string); ok {
+		name := strings.TrimPrefix(r, "#/components/schemas/")
+		return validate(spec, spec["components"].(map[string]any)["schemas"].(map[string]any)[name].(map[string]any), v, at)
+	}
+	if one, ok := schema["oneOf"].([]any); ok {
+		for _, s := range one {
+			if validate(spec, s.(map[string]any), v, at) == nil {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s matches none of oneOf", at)
+	}
+	if t, ok := schema["type"]; ok {
+		types := []any{t}
+		if ts, ok := t.([]any); ok {
+			types = ts
+		}
+		match := false
+		for _, ty := range types {
+			switch ty {
+			case "string":
+				_, match = v.(string)
+			case "number":
+				_, match = v.(float64)
+			case "integer":
+				f, ok := v.(float64)
+				match = ok && f == float64(int64(f))
+			case "boolean":
+				_, match = v.(bool)
+			case "array":
+				_, match = v.([]any)
+			case "object":
+				_, match = v.(map[string]any)
+			case "null":
+				match = v == nil
+			}
+			if match {
+				break
+			}
+		}
+		if !match {
+			return fmt.Errorf("%s: %v is not of type %v", at, v, t)
+		}
+	}
+	if e, ok := schema["enum"].([]any); ok {
+		found := false
+		for _, x := range e {
+			found = found || x == v
+		}
+		if !found {
+			return fmt.Errorf("%s: %v is not one of %v", at, v, e)
+		}
+	}
+	if schema["format"] == "date" {
+		if s, ok := v.(string); ok {
+			if _, err := alliance.ParseDate(s); err != nil {
+				return fmt.Errorf("%s: %q is not a date", at, s)
+			}
+		}
+	}
+	if m, ok := v.(map[string]any); ok {
+		for _, r := range asList(schema["required"]) {
+			if _, ok := m[r.(string)]; !ok {
+				return fmt.Errorf("%s: required %q is missing", at, r)
+			}
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for k, x := range m {
+			if ps, ok := props[k].(map[string]any); ok {
+				if err := validate(spec, ps, x, at+"."+k); err != nil {
+					return err
+				}
+			} else if ap, ok := schema["additionalProperties"].(map[string]any); ok {
+				if err := validate(spec, ap, x, at+"."+k); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if a, ok := v.([]any); ok {
+		if items, ok := schema["items"].(map[string]any); ok {
+			for i, x := range a {
+				if err := validate(spec, items, x, fmt.Sprintf("%s[%d]", at, i)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func asList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return nil
+}
+
+func TestAnswers(t *testing.T) {
+	var st struct {
+		Pending []string `json:"pending"`
+		Stage   string   `json:"stage"`
+	}
+	_, b := get(t, "/api/v1/accession/SE?at=2023-06-01")
+	json.Unmarshal(b, &st)
+	if st.Stage != "ratifying" || strings.Join(st.Pending, ",") != "HU,TR" {
+		t.Errorf("Sweden on 2023-06-01: %+v", st)
+	}
+	var ms []map[string]any
+	_, b = get(t, "/api/v1/members?at=2023-04-04")
+	json.Unmarshal(b, &ms)
+	if len(ms) != 31 {
+		t.Errorf("members on 2023-04-04 = %d, want 31", len(ms))
+	}
+	var v map[string]any
+	_, b = get(t, "/api/v1/article5?lat=21.31&lon=-157.86&date=2024-06-01")
+	json.Unmarshal(b, &v)
+	if v["verdict"] != "not_covered" {
+		t.Errorf("Honolulu: %v", v["verdict"])
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		path   string
+		status int
+		code   string
+		msg    string
+	}{
+		{"/api/v1/members?at=2023-02-30", 400, "EINVALID", "no such day"},
+		{"/api/v1/members?org=WTO", 400, "EINVALID", "unknown organisation"},
+		{"/api/v1/members?at=2023-01-01&at=2024-01-01", 400, "EINVALID", "given 2 times"},
+		{"/api/v1/members?colour=red", 400, "EINVALID", `unknown query parameter "colour"`},
+		{"/api/v1/accession/XX", 400, "EINVALID", `unknown state code "XX"`},
+		{"/api/v1/article5?lat=NaN&lon=0", 400, "EINVALID", "lat"},
+		{"/api/v1/article5?lat=91&lon=0", 400, "EINVALID", "from -90 to 90"},
+		{"/api/v1/article5?place=Atlantis", 400, "EINVALID", "unknown place"},
+		{"/api/v1/article5?lat=50&lon=10&date=1930-01-01", 400, "EINVALID", "before 1949"},
+		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the party"},
+		{"/api/v1/timetable/UA", 400, "EINVALID", "does not forecast invitations"},
+		{"/api/v1/timetable/UA?invited=2027-07-07&runs=999999999", 400, "EINVALID", "runs"},
+		{"/api/v1/timetable/UA?invited=2027-07-07&withhold=HU", 400, "EINVALID", "want CODE:DATE"},
+		{"/api/v1/decide?rule=veto", 400, "EINVALID", "unknown rule"},
+		{"/api/v1/export/people", 400, "EINVALID", "unknown table"},
+		{"/api/v1/export/events?format=xml", 400, "EINVALID", "want csv or json"},
+		{"/api/v1/nothing", 404, "ENOTFOUND", "no such endpoint"},
+	} {
+		res, body := get(t, tc.path)
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if err := json.Unmarshal(body, &e); err != nil || res.StatusCode != tc.status || e.Error.Code != tc.code || !strings.Contains(e.Error.Message, tc.msg) {
+			t.Errorf("GET %s: %d %s; want %d %s %q", tc.path, res.StatusCode, body, tc.status, tc.code, tc.msg)
+		}
+	}
+}
+
+func TestETagAndGzip(t *testing.T) {
+	res, body := get(t, "/api/v1/history?state=UA")
+	etag := res.Header.Get("ETag")
+	if etag == "" || res.StatusCode != 200 {
+		t.Fatalf("no ETag: %d %v", res.StatusCode, res.Header)
+	}
+	res2, _ := get(t, "/api/v1/history?state=UA", "If-None-Match", etag)
+	if res2.StatusCode != 304 {
+		t.Errorf("If-None-Match with the ETag: %d, want 304", res2.StatusCode)
+	}
+	res3, gz := get(t, "/api/v1/history?state=UA", "Accept-Encoding", "gzip")
+	if res3.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("no gzip: %v", res3.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(string(gz)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if string(plain) != string(body) || len(gz) >= len(body) {
+		t.Errorf("gzip body differs or is not smaller (%d vs %d)", len(gz), len(body))
+	}
+	// A different query has a different ETag.
+	res4, _ := get(t, "/api/v1/history?state=SE")
+	if res4.Header.Get("ETag") == etag {
+		t.Error("two queries share an ETag")
+	}
+}
+
+func TestTimetableStreamsProgress(t *testing.T) {
+	req, _ := nethttp.NewRequest("GET", MustServer(t).URL+"/api/v1/timetable/UA?invited=2027-07-07&runs=50000&seed=9", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := nethttp.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %s", ct)
+	}
+	progress, result := 0, ""
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: ") && event == "progress":
+			progress++
+		case strings.HasPrefix(line, "data: ") && event == "result":
+			result = strings.TrimPrefix(line, "data: ")
+		}
+	}
+	if progress < 2 || !strings.Contains(result, `"joined"`) {
+		t.Errorf("%d progress events, result %.80s", progress, result)
+	}
+	// The streamed result equals the plain JSON answer for the same seed.
+	_, plain := get(t, "/api/v1/timetable/UA?invited=2027-07-07&runs=50000&seed=9")
+	if strings.TrimSpace(string(plain)) != result {
+		t.Error("streamed and plain forecasts differ for the same seed")
+	}
+}
+
+func TestOperations(t *testing.T) {
+	res, body := get(t, "/healthz")
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"status":"ok"`) {
+		t.Errorf("healthz: %d %s", res.StatusCode, body)
+	}
+	get(t, "/api/v1/members")
+	_, m := get(t, "/metrics")
+	if !strings.Contains(string(m), `alliance_http_requests_total{route="members",code="200"}`) || !strings.Contains(string(m), "alliance_http_request_duration_seconds_bucket") {
+		t.Errorf("metrics:\n%s", m)
+	}
+}
+
+func TestPages(t *testing.T) {
+	for _, tc := range []struct {
+		path, want string
+		status     int
+	}{
+		{"/?at=2023-04-04", "31</span> members", 200},
+		{"/tracker?candidate=SE&at=2023-06-01", `data-code="HU"`, 200},
+		{"/article5?lat=21.31&lon=-157.86&date=2024-06-01", "NOT COVERED", 200},
+		{"/article5?lat=999&lon=0", "from -90 to 90", 200},
+		{"/ukraine", "Ukraine applies for EU membership", 200},
+		{"/ukraine?invited=2027-07-07&runs=5000", "Forecast of the joining date", 200},
+		{"/events?state=FI&type=joined", "Finland", 200},
+		{"/state/FI?at=2023-04-04", "North Atlantic Treaty, Article 5", 200},
+		{"/state/XX", "unknown state code", 404},
+		{"/?at=1900-01-01", "The map starts in 1949", 400},
+		{"/no-such-page", "There is no page", 404},
+		{"/assets/style.css", "font", 200},
+	} {
+		res, body := get(t, tc.path)
+		if res.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {
+			t.Errorf("GET %s: %d; want %d containing %q", tc.path, res.StatusCode, tc.status, tc.want)
+		}
+		if strings.HasPrefix(tc.path, "/assets") {
+			continue
+		}
+		res, gz := get(t, tc.path, "Accept-Encoding", "gzip")
+		if res.Header.Get("Content-Encoding") != "gzip" || len(gz) > 500_000 {
+			t.Errorf("GET %s: %d bytes transferred (gzip %q); pages must stay under 500 KB", tc.path, len(gz), res.Header.Get("Content-Encoding"))
+		}
+		if strings.Contains(string(body), "http://") && strings.Contains(string(body), "<script src=\"http") {
+			t.Errorf("GET %s loads a script from elsewhere", tc.path)
+		}
+	}
+}
+
+func TestValidatorHasTeeth(t *testing.T) {
+	_, specBody := get(t, "/api/v1/openapi.json")
+	var spec map[string]any
+	json.Unmarshal(specBody, &spec)
+	schemas := spec["components"].(map[string]any)["schemas"].(map[string]any)
+	for _, tc := range []struct {
+		schema string
+		v      string
+	}{
+		{"State", `{"code": 1, "name": "x"}`},
+		{"State", `{"name": "x"}`},
+		{"Membership", `{"code": "FI", "name": "Finland", "joined": "2023-02-30"}`},
+		{"Verdict", `{"verdict": "maybe", "clause": "", "reason": "", "party": "US", "place": {"lat": 0, "lon": 0, "kind": "land"}, "obligated": []}`},
+	} {
+		var v any
+		json.Unmarshal([]byte(tc.v), &v)
+		if err := validate(spec, schemas[tc.schema].(map[string]any), v, "$"); err == nil {
+			t.Errorf("%s accepted %s", tc.schema, tc.v)
+		}
+	}
+}
