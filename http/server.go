@@ -271,5 +271,4 @@ func withGzip(w nethttp.ResponseWriter, r *nethttp.Request) (nethttp.ResponseWri
 	return &gzipWriter{ResponseWriter: w, zw: zw}, func() { zw.Close() }
 }
 
-
 var _ io.Writer = (*gzipWriter)(nil)

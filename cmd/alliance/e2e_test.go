@@ -96,14 +96,14 @@ func do(ctx context.Context, steps ...chromedp.Action[chromedp.Void]) error {
 
 // screenshot saves a full-page screenshot to screenshots/ for a person to look at.
 func screenshot(t *testing.T, ctx context.Context, name string) {
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
 	}
 	dir := filepath.Join("..", "..", "screenshots")
 	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, name+".jpg"), buf, 0o644)
+	os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
 }
 
 func TestEndToEndInChromium(t *testing.T) {
