@@ -29,13 +29,15 @@ const (
 	Milestone          EventType = "milestone"
 	Position           EventType = "position"
 	Poll               EventType = "poll"
+	MAPInvited         EventType = "map_invited"
+	MAPEntered         EventType = "map_entered"
 )
 
 // EventTypes lists every valid event type.
 var EventTypes = []EventType{
 	TreatySigned, TreatyInForce, Joined, Withdrew, Applied, Invited, ProtocolSigned,
 	Ratification, CandidateStatus, NegotiationsOpened, Summit, Agreement, Law,
-	Article4Request, Article5Invoked, Milestone, Position, Poll,
+	Article4Request, Article5Invoked, Milestone, Position, Poll, MAPInvited, MAPEntered,
 }
 
 // ParseEventType returns the event type named s or an EINVALID error.

@@ -175,3 +175,27 @@ func TestLags(t *testing.T) {
 		t.Errorf("Hungary's lag for Sweden = %+v, want 611 days on deposit", hu)
 	}
 }
+
+func TestMAPPaths(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	by := map[string]accession.MAPPath{}
+	for _, p := range accession.MAPPaths(h, states) {
+		by[p.Candidate] = p
+	}
+	for _, c := range []string{"FI", "SE"} {
+		if by[c].WithMAP || by[c].Days == nil {
+			t.Errorf("%s: with MAP %v, days %v; want no MAP and a duration from its application", c, by[c].WithMAP, by[c].Days)
+		}
+	}
+	for _, c := range []string{"AL", "HR", "ME", "MK", "RO"} {
+		if !by[c].WithMAP {
+			t.Errorf("%s joined without a MAP in the dataset", c)
+		}
+	}
+	if by["FI"].Days != nil && *by["FI"].Days != 321 {
+		t.Errorf("Finland: %d days from application to joining, want 321", *by["FI"].Days)
+	}
+	if by["MK"].Days == nil || *by["MK"].Days < 7000 {
+		t.Errorf("North Macedonia's days from MAP entry to joining = %v", by["MK"].Days)
+	}
+}

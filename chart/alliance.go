@@ -6,8 +6,27 @@ import (
 	"strings"
 
 	"alliance"
+	"alliance/accession"
 	"alliance/forecast"
 )
+
+// MAP draws days to join NATO per accession, coloured by whether the
+// candidate went through the Membership Action Plan.
+func MAP(paths []accession.MAPPath) []byte {
+	var bars []Bar
+	for _, p := range paths {
+		if p.Days == nil {
+			continue
+		}
+		g, from := "without a MAP (from application)", "application"
+		if p.WithMAP {
+			g, from = "with a MAP (from MAP entry)", "MAP entry"
+		}
+		bars = append(bars, Bar{Label: fmt.Sprintf("%s %d", p.Name, p.Joined.Year), Value: float64(*p.Days), Group: g,
+			Note: fmt.Sprintf("%s: %d days from %s (%s) to joining (%s)", p.Name, *p.Days, from, p.Start, p.Joined)})
+	}
+	return Bars("Days to join NATO, with and without a Membership Action Plan", "Each bar is an accession with a dated MAP entry or application.", "days to joining", bars)
+}
 
 // Forecast draws the distribution of a forecast's joining date by month
 // (by quarter past ten years) with its p10, median and p90.

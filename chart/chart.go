@@ -161,3 +161,54 @@ func axes(s *svg, yLabel string, yMax float64, tickFmt string, scale float64) {
 	}
 	s.f(`<text transform="translate(16 %d) rotate(-90)" text-anchor="middle" fill="#333">%s</text>`, top+int(ph/2), html.EscapeString(yLabel))
 }
+
+// Bar is one horizontal bar, in a group that sets its colour.
+type Bar struct {
+	Label string
+	Value float64
+	Group string
+	Note  string // shown on hover
+}
+
+// Bars draws labelled horizontal bars, coloured by group, with a legend.
+func Bars(title, desc, xLabel string, bars []Bar) []byte {
+	const rowH, labelW = 22, 175
+	h := top + len(bars)*rowH + 60
+	s := &svg{}
+	s.f(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="t d" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="12">`, width, h, width, h)
+	s.f(`<title id="t">%s</title><desc id="d">%s</desc><rect width="100%%" height="100%%" fill="#fff"/>`, html.EscapeString(title), html.EscapeString(desc))
+	s.f(`<text x="%d" y="24" font-size="16" font-weight="600" fill="#111">%s</text>`, left, html.EscapeString(title))
+	maxV := 1.0
+	groups := []string{}
+	for _, b := range bars {
+		maxV = math.Max(maxV, b.Value)
+		if !containsStr(groups, b.Group) {
+			groups = append(groups, b.Group)
+		}
+	}
+	pw := float64(width - labelW - right - 40)
+	for i, g := range groups {
+		s.f(`<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d" fill="#111">%s</text>`, labelW+i*260, 32, Palette[i%len(Palette)], labelW+i*260+14, 41, html.EscapeString(g))
+	}
+	for i, b := range bars {
+		y := top + i*rowH
+		c := Palette[indexStr(groups, b.Group)%len(Palette)]
+		w := b.Value / maxV * pw
+		s.f(`<text x="%d" y="%d" text-anchor="end" fill="#111">%s</text>`, labelW-8, y+15, html.EscapeString(b.Label))
+		s.f(`<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s</title></rect>`, labelW, y+3, w, rowH-6, c, html.EscapeString(b.Note))
+		s.f(`<text x="%.1f" y="%d" fill="#333">%.0f</text>`, float64(labelW)+w+4, y+15, b.Value)
+	}
+	s.f(`<text x="%d" y="%d" fill="#333">%s</text></svg>`, labelW, h-16, html.EscapeString(xLabel))
+	return []byte(s.String())
+}
+
+func containsStr(xs []string, x string) bool { return indexStr(xs, x) >= 0 }
+
+func indexStr(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}

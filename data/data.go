@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the dataset files.
 //
-//go:embed states.yaml nato eu guarantees geo rules polls borders reference
+//go:embed states.yaml nato eu guarantees geo rules polls borders reference claims
 var FS embed.FS

@@ -11,6 +11,7 @@ import (
 
 	"alliance"
 	"alliance/accession"
+	"alliance/claims"
 	"alliance/forecast"
 	"alliance/geo"
 	"alliance/rules"
@@ -33,6 +34,7 @@ func (s *Server) routes() {
 	api("decide", "decide", s.apiDecide)
 	api("export/{table}", "export", s.apiExport)
 	api("map", "map", s.apiMap)
+	api("claims", "claims", s.apiClaims)
 	s.handle("GET /api/v1/timetable/{code}", "timetable", s.apiTimetable) // streams progress; cached inside
 	s.handle("GET /api/v1/openapi.json", "openapi", s.apiOpenAPI)
 	s.handle("GET /api/v1/", "notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -596,4 +598,29 @@ func (s *Server) apiMap(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return q.err
 	}
 	return s.writeJSON(w, r, s.mapState(at))
+}
+
+// ClaimResult is a checked claim with the events its value comes from.
+type ClaimResult struct {
+	claims.Result
+	Events []tidy.Event `json:"events"`
+}
+
+func (s *Server) checkedClaims() []ClaimResult {
+	if s.svc.Claims == nil {
+		return []ClaimResult{}
+	}
+	rs := s.svc.Claims.Check(s.svc.ClaimList)
+	out := make([]ClaimResult, len(rs))
+	for i, r := range rs {
+		out[i] = ClaimResult{Result: r, Events: tidy.Events(r.Events)}
+	}
+	return out
+}
+
+func (s *Server) apiClaims(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if _, err := params(r); err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, s.checkedClaims())
 }

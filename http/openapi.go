@@ -68,6 +68,7 @@ func OpenAPI() obj {
 			"/api/v1/border":            op("NATO's land border with a neighbour on a date", ref("Border"), param("with", "query", "neighbour (default RU)", str(), false), pAt, param("join", "query", "hypothetical members, comma-separated", str(), false)),
 			"/api/v1/decide":            op("A decision rule over the members on a date", ref("Decision"), param("rule", "query", "consensus, silence, unanimity or qmv", enum("consensus", "silence", "unanimity", "qmv"), false), pOrg, pAt, param("no", "query", "members voting no / objecting", str(), false), param("abstain", "query", "members abstaining", str(), false), param("question", "query", "question whose positions to list", str(), false)),
 			"/api/v1/export/{table}":    op("Tidy tables for research (csv or json)", arr(obj{"type": "object"}), param("table", "path", "events, memberships or ratifications", enum("events", "memberships", "ratifications"), true), pFormat),
+			"/api/v1/claims":            op("The op-ed's claims checked against the model", arr(ref("Claim"))),
 			"/api/v1/map":               op("Members by year of joining, and candidates, on a date", ref("MapState"), pAt),
 		},
 		"components": obj{"schemas": obj{
@@ -104,6 +105,8 @@ func OpenAPI() obj {
 			"Border": object(obj{"with": str(), "at": date(), "km": num(), "km_day_before": num(), "segments": arr(object(obj{"member": str(), "km": num(), "source": source}, "member", "km"))}, "with", "at", "km", "segments"),
 			"Decision": object(obj{"rule": str(), "org": str(), "at": date(), "members": integer(), "adopted": boolean(), "reason": str(), "yes": arr(str()), "no": arr(str()), "abstain": arr(str())},
 				"rule", "org", "members", "adopted", "reason"),
+			"Claim": object(obj{"id": str(), "quote": str(), "verdict": enum("supported", "contradicted", "imprecise", "not_in_model"), "value": obj{"type": []any{"number", "null"}}, "detail": str(), "explain": str(), "events": arr(ref("Event"))},
+				"id", "quote", "verdict", "detail", "events"),
 			"MapState": object(obj{"at": date(), "members": obj{"type": "object", "additionalProperties": str()}, "candidates": obj{"type": "object", "additionalProperties": str()}, "count": integer()}, "at", "members", "candidates", "count"),
 		}},
 	}

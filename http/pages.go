@@ -104,6 +104,7 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /article5", "page_article5", s.pageArticle5)
 	s.handle("GET /ukraine", "page_ukraine", s.pageUkraine)
 	s.handle("GET /events", "page_events", s.pageEvents)
+	s.handle("GET /claims", "page_claims", s.pageClaims)
 	s.handle("GET /", "page_notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return alliance.Errorf(alliance.ENOTFOUND, "There is no page at %s.", r.URL.Path)
 	})
@@ -326,4 +327,17 @@ func (s *Server) pageEvents(w nethttp.ResponseWriter, r *nethttp.Request) error 
 	return s.render(w, r, 200, "events", "Events and sources", map[string]any{
 		"Events": s.events(f), "Form": r.URL.Query(), "Types": types, "Query": r.URL.RawQuery,
 	})
+}
+
+func (s *Server) pageClaims(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if _, err := s.pageQuery(r); err != nil {
+		return err
+	}
+	rs := s.checkedClaims()
+	counts := map[string]int{}
+	for _, c := range rs {
+		counts[c.Verdict]++
+	}
+	return s.render(w, r, 200, "claims", "The op-ed's claims, checked", map[string]any{"Claims": rs, "Counts": counts,
+		"MAPChart": template.HTML(chart.MAP(accession.MAPPaths(s.svc.History, s.svc.States)))})
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/claims"
 	"alliance/geo"
 	"alliance/rules"
 	"alliance/third_party/worldatlas"
@@ -39,6 +40,8 @@ type Service struct {
 	Rules       *rules.Engine
 	Borders     []rules.Border
 	Populations map[string]int64
+	Claims      *claims.Model
+	ClaimList   []claims.Claim
 	Version     string
 	Now         func() time.Time
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/claims"
 	"alliance/data"
 	"alliance/dataset"
 	"alliance/datasettest"
@@ -45,7 +46,12 @@ func MustServer(tb testing.TB) *httptest.Server {
 		for k, p := range ps {
 			pop[k] = p.Population
 		}
-		svc := &alliancehttp.Service{History: h, States: states, Index: ix, Rules: eng, Borders: borders, Populations: pop,
+		cs, err := dataset.LoadClaims(data.FS, states)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cm := &claims.Model{History: h, States: states, Rules: eng, Borders: borders}
+		svc := &alliancehttp.Service{History: h, States: states, Index: ix, Rules: eng, Borders: borders, Populations: pop, Claims: cm, ClaimList: cs,
 			Version: strings.Repeat("ab", 32), Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }}
 		s := alliancehttp.NewServer(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		srv = httptest.NewServer(s.Handler())
@@ -96,6 +102,7 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 		"/api/v1/decide":            {"?rule=consensus&no=HU", "?rule=qmv&org=EU&no=DE,FR,IT,ES", "?rule=unanimity&org=EU&abstain=HU", "?rule=silence"},
 		"/api/v1/export/{table}":    {"events", "memberships?format=json", "ratifications"},
 		"/api/v1/map":               {"?at=2023-04-04"},
+		"/api/v1/claims":            {""},
 	}
 	for p := range paths {
 		if _, ok := calls[p]; !ok {
@@ -389,6 +396,7 @@ func TestPages(t *testing.T) {
 		{"/?at=1900-01-01", "The map starts in 1949", 400},
 		{"/no-such-page", "There is no page", 404},
 		{"/assets/style.css", "font", 200},
+		{"/claims", "82 percent", 200},
 	} {
 		res, body := get(t, tc.path)
 		if res.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {

@@ -52,6 +52,8 @@ func commands() []command {
 		{"decide", "a decision rule over the members on a date: consensus, silence, unanimity, qmv", (*App).decide},
 		{"polls", "public support polls with their sources, and a chart", (*App).polls},
 		{"border", "length of NATO's land border with Russia or Belarus on a date, or in a scenario", (*App).border},
+		{"map", "the Membership Action Plan record: days to join with and without a MAP", (*App).mapPlan},
+		{"claims", "the op-ed's claims checked against the model, with computed verdicts and sources", (*App).claims},
 		{"verify", "recompute the hash chain and check the dataset rules", (*App).verify},
 		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
 	}

@@ -64,10 +64,14 @@ func (a *App) service(w *world) (*alliancehttp.Service, error) {
 	for k, p := range ps {
 		pop[k] = p.Population
 	}
+	cm, cs, err := claimsModel(w)
+	if err != nil {
+		return nil, err
+	}
 	version := "empty"
 	if n := len(w.records); n > 0 {
 		version = fmt.Sprintf("%x", w.records[n-1].Hash)
 	}
 	return &alliancehttp.Service{History: w.history, States: w.states, Index: ix, Rules: eng,
-		Borders: borders, Populations: pop, Version: version, Now: a.Now}, nil
+		Borders: borders, Populations: pop, Claims: cm, ClaimList: cs, Version: version, Now: a.Now}, nil
 }
