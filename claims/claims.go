@@ -190,7 +190,11 @@ func (m *Model) value(q Query) (float64, string, []*alliance.Record, error) {
 		}
 		s := ev.Survey
 		if q.Kind == "poll_share" {
-			return s.Share, fmt.Sprintf("%s: %g%% (%s, fieldwork to %s).", s.Pollster, s.Share, s.Population, s.FieldworkTo), []*alliance.Record{ev}, nil
+			when := "published " + ev.Date.String()
+			if !s.FieldworkTo.IsZero() {
+				when = "fieldwork to " + s.FieldworkTo.String()
+			}
+			return s.Share, fmt.Sprintf("%s: %g%% (%s; %s).", s.Pollster, s.Share, s.Population, when), []*alliance.Record{ev}, nil
 		}
 		if len(s.Regions) == 0 {
 			return 0, "", nil, fmt.Errorf("the poll publishes no regional breakdown")

@@ -195,6 +195,20 @@ func TestEndToEndInChromium(t *testing.T) {
 		screenshot(t, ctx, "ukraine")
 	})
 
+	t.Run("claims page: each sentence with its verdict", func(t *testing.T) {
+		if err := do(ctx, chromedp.Navigate(base+"/claims"), chromedp.WaitVisible("ol.claims")); err != nil {
+			t.Fatal(err)
+		}
+		badges, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("li.claim .badge")].map(b => b.textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(badges) < 12 || !strings.Contains(strings.Join(badges, ","), "IMPRECISE") {
+			t.Errorf("claims page badges: %v", badges)
+		}
+		screenshot(t, ctx, "claims")
+	})
+
 	t.Run("events page on a phone-sized screen", func(t *testing.T) {
 		if err := do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/events?state=SE"), chromedp.WaitVisible("table.events")); err != nil {
 			t.Fatal(err)

@@ -358,3 +358,35 @@ func TestPathToAccessionCLI(t *testing.T) {
 		t.Errorf("lags --stages for Sweden lacks its 611 days:\n%s", out)
 	}
 }
+
+func TestClaimsAndMAPCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	code, out, stderr := run(t, db, "claims", "--json")
+	if code != 0 {
+		t.Fatalf("claims: exit %d %s", code, stderr)
+	}
+	var rs []struct {
+		ID      string
+		Verdict string
+		Events  []struct{ Source struct{ URL string } } `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(out), &rs); err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) < 12 {
+		t.Fatalf("%d claims", len(rs))
+	}
+	for _, r := range rs {
+		if r.Verdict == "" || (r.Verdict != "not_in_model" && len(r.Events) == 0) {
+			t.Errorf("claim %s: verdict %q with %d events", r.ID, r.Verdict, len(r.Events))
+		}
+	}
+	code, out, _ = run(t, db, "map", "--svg", filepath.Join(dir, "map.svg"))
+	if code != 0 || !strings.Contains(out, "FI         no") || !strings.Contains(out, "MK         yes") {
+		t.Errorf("map: exit %d\n%s", code, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "map.svg")); err != nil || !bytes.Contains(b, []byte("Membership Action Plan")) {
+		t.Errorf("map chart: %v", err)
+	}
+}
