@@ -35,42 +35,19 @@ type wireV1 struct {
 	Note      string          `json:"note,omitempty"`
 }
 
-// wireV2 is version 1 with the terms of an agreement.
+// wireV2 is version 1 with the terms of an agreement. Embedding keeps the
+// fields of version 1 first, in their order.
 type wireV2 struct {
-	V         int             `json:"v"`
-	Seq       int64           `json:"seq"`
-	Recorded  string          `json:"recorded"`
-	Origin    string          `json:"origin"`
-	Date      string          `json:"date"`
-	Type      string          `json:"type"`
-	Org       string          `json:"org"`
-	States    []string        `json:"states"`
-	Candidate string          `json:"candidate,omitempty"`
-	Step      string          `json:"step,omitempty"`
-	Title     string          `json:"title"`
-	Source    alliance.Source `json:"source"`
-	Note      string          `json:"note,omitempty"`
-	Terms     *alliance.Terms `json:"terms"`
+	wireV1
+	Terms *alliance.Terms `json:"terms"`
 }
 
 // wireV3 is version 2 with a position's stance and a poll's survey.
 type wireV3 struct {
-	V         int              `json:"v"`
-	Seq       int64            `json:"seq"`
-	Recorded  string           `json:"recorded"`
-	Origin    string           `json:"origin"`
-	Date      string           `json:"date"`
-	Type      string           `json:"type"`
-	Org       string           `json:"org"`
-	States    []string         `json:"states"`
-	Candidate string           `json:"candidate,omitempty"`
-	Step      string           `json:"step,omitempty"`
-	Title     string           `json:"title"`
-	Source    alliance.Source  `json:"source"`
-	Note      string           `json:"note,omitempty"`
-	Terms     *alliance.Terms  `json:"terms,omitempty"`
-	Stance    *alliance.Stance `json:"stance,omitempty"`
-	Survey    *alliance.Survey `json:"survey,omitempty"`
+	wireV1
+	Terms  *alliance.Terms  `json:"terms,omitempty"`
+	Stance *alliance.Stance `json:"stance,omitempty"`
+	Survey *alliance.Survey `json:"survey,omitempty"`
 }
 
 // Encode returns the canonical encoding of r (without its hash): version 2
@@ -92,14 +69,13 @@ func Encode(r *alliance.Record) []byte {
 		Note:      r.Note,
 	}
 	var v any = w
-	if r.Stance != nil || r.Survey != nil {
-		v = wireV3{V: 3, Seq: w.Seq, Recorded: w.Recorded, Origin: w.Origin, Date: w.Date, Type: w.Type,
-			Org: w.Org, States: w.States, Candidate: w.Candidate, Step: w.Step, Title: w.Title,
-			Source: w.Source, Note: w.Note, Terms: r.Terms, Stance: r.Stance, Survey: r.Survey}
-	} else if r.Terms != nil {
-		v = wireV2{V: 2, Seq: w.Seq, Recorded: w.Recorded, Origin: w.Origin, Date: w.Date, Type: w.Type,
-			Org: w.Org, States: w.States, Candidate: w.Candidate, Step: w.Step, Title: w.Title,
-			Source: w.Source, Note: w.Note, Terms: r.Terms}
+	switch {
+	case r.Stance != nil || r.Survey != nil:
+		w.V = 3
+		v = wireV3{wireV1: w, Terms: r.Terms, Stance: r.Stance, Survey: r.Survey}
+	case r.Terms != nil:
+		w.V = 2
+		v = wireV2{wireV1: w, Terms: r.Terms}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -118,32 +94,27 @@ func Decode(body []byte) (*alliance.Record, error) {
 	if err := json.Unmarshal(body, &ver); err != nil {
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 	}
+	// Each version decodes into its own struct, so that a field a version
+	// does not have is refused.
 	var w wireV3
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
+	var target any
 	switch ver.V {
 	case 1:
-		var w1 wireV1
-		if err := dec.Decode(&w1); err != nil {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
-		}
-		w = wireV3{V: 1, Seq: w1.Seq, Recorded: w1.Recorded, Origin: w1.Origin, Date: w1.Date, Type: w1.Type,
-			Org: w1.Org, States: w1.States, Candidate: w1.Candidate, Step: w1.Step, Title: w1.Title,
-			Source: w1.Source, Note: w1.Note}
+		target = &w.wireV1
 	case 2:
-		var w2 wireV2
-		if err := dec.Decode(&w2); err != nil {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
-		}
-		w = wireV3{V: 2, Seq: w2.Seq, Recorded: w2.Recorded, Origin: w2.Origin, Date: w2.Date, Type: w2.Type,
-			Org: w2.Org, States: w2.States, Candidate: w2.Candidate, Step: w2.Step, Title: w2.Title,
-			Source: w2.Source, Note: w2.Note, Terms: w2.Terms}
+		target = &wireV2{}
 	case 3:
-		if err := dec.Decode(&w); err != nil {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
-		}
+		target = &w
 	default:
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry has encoding version %d; this binary reads versions 1 to %d", ver.V, Version)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(target); err != nil {
+		return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
+	}
+	if w2, ok := target.(*wireV2); ok {
+		w.wireV1, w.Terms = w2.wireV1, w2.Terms
 	}
 	rec, err := time.Parse(time.RFC3339Nano, w.Recorded)
 	if err != nil {

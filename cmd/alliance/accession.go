@@ -21,9 +21,6 @@ func (a *App) accession(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return alliance.Errorf(alliance.EINVALID, "accession needs one state code, e.g. `alliance accession SE --at 2023-06-01`")
-	}
 	org, err := alliance.ParseOrg(*orgS)
 	if err != nil {
 		return err
@@ -32,15 +29,11 @@ func (a *App) accession(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := a.open(ctx, *f.db, true)
+	w, code, err := a.openFor(ctx, f, pos, "alliance accession SE --at 2023-06-01")
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	code, err := stateCode(w.states, pos[0])
-	if err != nil {
-		return err
-	}
 	st := accession.StatusOf(w.history, w.states, org, code, at)
 	if *f.json {
 		return a.printJSON(st)

@@ -277,3 +277,21 @@ func (a *App) printJSON(v any) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
+
+// openFor checks that a command got exactly one state code, opens the
+// database and resolves the code. The caller closes the world.
+func (a *App) openFor(ctx context.Context, f *flags, pos []string, example string) (*world, string, error) {
+	if len(pos) != 1 {
+		return nil, "", alliance.Errorf(alliance.EINVALID, "%s needs one state code, e.g. `%s`", f.Name(), example)
+	}
+	w, err := a.open(ctx, *f.db, true)
+	if err != nil {
+		return nil, "", err
+	}
+	code, err := stateCode(w.states, pos[0])
+	if err != nil {
+		w.Close()
+		return nil, "", err
+	}
+	return w, code, nil
+}

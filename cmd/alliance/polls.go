@@ -24,22 +24,15 @@ func (a *App) polls(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return alliance.Errorf(alliance.EINVALID, "polls needs one state code, e.g. `alliance polls UA`")
-	}
 	org, err := alliance.ParseOrg(*orgS)
 	if err != nil {
 		return err
 	}
-	w, err := a.open(ctx, *f.db, true)
+	w, code, err := a.openFor(ctx, f, pos, "alliance polls UA")
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	code, err := stateCode(w.states, pos[0])
-	if err != nil {
-		return err
-	}
 	typ := alliance.Poll
 	recs := w.history.Filter(alliance.Filter{Org: &org, State: &code, Type: &typ})
 	if *svgS != "" {

@@ -24,22 +24,15 @@ func (a *App) protection(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return alliance.Errorf(alliance.EINVALID, "protection needs one state code, e.g. `alliance protection UA`")
-	}
 	at, err := dateFlag("at", *atS, a.today())
 	if err != nil {
 		return err
 	}
-	w, err := a.open(ctx, *f.db, true)
+	w, code, err := a.openFor(ctx, f, pos, "alliance protection UA")
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	code, err := stateCode(w.states, pos[0])
-	if err != nil {
-		return err
-	}
 	eng := &rules.Engine{History: w.history, States: w.states}
 	if *asS == "" {
 		p := eng.Protection(code, at)

@@ -43,9 +43,6 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return alliance.Errorf(alliance.EINVALID, "timetable needs one state code, e.g. `alliance timetable UA --invited 2027-07-07`")
-	}
 	if *runs <= 0 || *runs > 100_000_000 {
 		return alliance.Errorf(alliance.EINVALID, "--runs %d: want 1 to 100000000", *runs)
 	}
@@ -60,15 +57,11 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	if sc.Protocol, err = dateFlag("protocol", *proS, alliance.Date{}); err != nil {
 		return err
 	}
-	w, err := a.open(ctx, *f.db, true)
+	w, code, err := a.openFor(ctx, f, pos, "alliance timetable UA --invited 2027-07-07")
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	code, err := stateCode(w.states, pos[0])
-	if err != nil {
-		return err
-	}
 	for _, s := range withholds {
 		parts := strings.Split(s, ":")
 		if len(parts) < 2 || len(parts) > 3 {
