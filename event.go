@@ -1,6 +1,7 @@
 package alliance
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -31,13 +32,17 @@ const (
 	Poll               EventType = "poll"
 	MAPInvited         EventType = "map_invited"
 	MAPEntered         EventType = "map_entered"
+	// Retraction withdraws an earlier entry of the ledger (by its sequence
+	// number): a release of the dataset corrected or removed it. The chain
+	// keeps both; the history leaves out the retracted entry.
+	Retraction EventType = "retraction"
 )
 
 // EventTypes lists every valid event type.
 var EventTypes = []EventType{
 	TreatySigned, TreatyInForce, Joined, Withdrew, Applied, Invited, ProtocolSigned,
 	Ratification, CandidateStatus, NegotiationsOpened, Summit, Agreement, Law,
-	Article4Request, Article5Invoked, Milestone, Position, Poll, MAPInvited, MAPEntered,
+	Article4Request, Article5Invoked, Milestone, Position, Poll, MAPInvited, MAPEntered, Retraction,
 }
 
 // ParseEventType returns the event type named s or an EINVALID error.
@@ -101,6 +106,9 @@ type Event struct {
 	Stance *Stance
 	// Survey is set for polls only.
 	Survey *Survey
+	// Retracts is set for retractions only: the sequence number of the
+	// entry withdrawn.
+	Retracts int64
 }
 
 // Stance is a government's stated position on a question.
@@ -157,7 +165,7 @@ func (e *Event) Check(states States) error {
 		return fieldErr("type", "is missing")
 	case e.Org == "":
 		return fieldErr("org", "is missing")
-	case len(e.States) == 0 && !(e.Survey != nil && e.Survey.Scope != ""):
+	case len(e.States) == 0 && !(e.Survey != nil && e.Survey.Scope != "") && e.Type != Retraction:
 		return fieldErr("states", "is missing: name at least one state")
 	case strings.TrimSpace(e.Title) == "":
 		return fieldErr("title", "is missing")
@@ -179,6 +187,9 @@ func (e *Event) Check(states States) error {
 	}
 	if err := e.checkStanceSurvey(); err != nil {
 		return err
+	}
+	if (e.Type == Retraction) != (e.Retracts > 0) {
+		return fieldErr("type", "a retraction, and only a retraction, names the entry it retracts")
 	}
 	for i, c := range e.States {
 		if _, ok := states[c]; !ok {
@@ -318,6 +329,9 @@ func (e *Event) Key() string {
 	b.WriteString(e.Candidate)
 	b.WriteByte('|')
 	b.WriteString(string(e.Step))
+	if e.Retracts > 0 {
+		fmt.Fprintf(&b, "|retracts %d", e.Retracts)
+	}
 	if e.Survey != nil {
 		b.WriteByte('|')
 		b.WriteString(e.Survey.Pollster + "|" + e.Survey.Question + "|" + e.Survey.Population + "|" + e.Survey.Scope)

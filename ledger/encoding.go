@@ -13,9 +13,9 @@ import (
 // Version is the newest version of the canonical encoding. Every version ever
 // written stays decodable; testdata/ keeps golden files of each. Version 2
 // adds an agreement's terms, version 3 a position's stance and a poll's
-// survey. Encode writes the oldest version that can hold the event, so the
-// encoding of every earlier event is unchanged.
-const Version = 3
+// survey, version 4 a retraction's target. Encode writes the oldest version
+// that can hold the event, so the encoding of every earlier event is unchanged.
+const Version = 4
 
 // wireV1 fixes the field order of encoding version 1. encoding/json writes
 // struct fields in declaration order, so the encoding of a value is unique.
@@ -50,6 +50,12 @@ type wireV3 struct {
 	Survey *alliance.Survey `json:"survey,omitempty"`
 }
 
+// wireV4 is version 1 with the sequence number a retraction withdraws.
+type wireV4 struct {
+	wireV1
+	Retracts int64 `json:"retracts"`
+}
+
 // Encode returns the canonical encoding of r (without its hash): version 2
 // for an event with terms, version 1 otherwise.
 func Encode(r *alliance.Record) []byte {
@@ -70,6 +76,9 @@ func Encode(r *alliance.Record) []byte {
 	}
 	var v any = w
 	switch {
+	case r.Retracts != 0:
+		w.V = 4
+		v = wireV4{wireV1: w, Retracts: r.Retracts}
 	case r.Stance != nil || r.Survey != nil:
 		w.V = 3
 		v = wireV3{wireV1: w, Terms: r.Terms, Stance: r.Stance, Survey: r.Survey}
@@ -105,6 +114,8 @@ func Decode(body []byte) (*alliance.Record, error) {
 		target = &wireV2{}
 	case 3:
 		target = &w
+	case 4:
+		target = &wireV4{}
 	default:
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry has encoding version %d; this binary reads versions 1 to %d", ver.V, Version)
 	}
@@ -113,8 +124,12 @@ func Decode(body []byte) (*alliance.Record, error) {
 	if err := dec.Decode(target); err != nil {
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 	}
-	if w2, ok := target.(*wireV2); ok {
-		w.wireV1, w.Terms = w2.wireV1, w2.Terms
+	var retracts int64
+	switch t := target.(type) {
+	case *wireV2:
+		w.wireV1, w.Terms = t.wireV1, t.Terms
+	case *wireV4:
+		w.wireV1, retracts = t.wireV1, t.Retracts
 	}
 	rec, err := time.Parse(time.RFC3339Nano, w.Recorded)
 	if err != nil {
@@ -132,6 +147,7 @@ func Decode(body []byte) (*alliance.Record, error) {
 			Date: d, Type: alliance.EventType(w.Type), Org: alliance.Org(w.Org),
 			States: w.States, Candidate: w.Candidate, Step: alliance.Step(w.Step),
 			Title: w.Title, Source: w.Source, Note: w.Note, Terms: w.Terms, Stance: w.Stance, Survey: w.Survey,
+			Retracts: retracts,
 		},
 	}
 	if !bytes.Equal(Encode(r), body) {

@@ -66,6 +66,15 @@ func goldenRecordsV3() []*alliance.Record {
 	return recs
 }
 
+// goldenRecordsV4 adds a retraction, which encodes as version 4.
+func goldenRecordsV4() []*alliance.Record {
+	recs := goldenRecordsV3()
+	at := recs[0].Recorded
+	return append(recs, &alliance.Record{Seq: 7, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
+		Date: alliance.MustDate("2024-03-07"), Type: alliance.Retraction, Org: alliance.NATO, States: []string{"SE"},
+		Title: "retracted by a release of the dataset: Sweden joins", Source: recs[2].Source, Retracts: 3}})
+}
+
 type goldenEntry struct {
 	Seq  int64  `json:"seq"`
 	Body string `json:"body"`
@@ -105,6 +114,7 @@ func TestGoldenEncoding(t *testing.T) {
 		{filepath.Join("testdata", "v1", "chain.jsonl"), goldenRecords()},
 		{filepath.Join("testdata", "v2", "chain.jsonl"), goldenRecordsV2()},
 		{filepath.Join("testdata", "v3", "chain.jsonl"), goldenRecordsV3()},
+		{filepath.Join("testdata", "v4", "chain.jsonl"), goldenRecordsV4()},
 	} {
 		checkGolden(t, tc.path, tc.recs)
 	}
@@ -153,6 +163,8 @@ func TestGoldenChains(t *testing.T) {
 		{"v2/tampered-v2-without-terms.jsonl", "event 4: entry 4 is not in canonical form"},
 		{"v3/chain.jsonl", ""},
 		{"v3/tampered-share.jsonl", "event 6: hash does not match"},
+		{"v4/chain.jsonl", ""},
+		{"v4/tampered-retracts.jsonl", "event 7: hash does not match"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			store := &memStore{entries: readChain(t, filepath.Join("testdata", tc.file))}
@@ -164,7 +176,10 @@ func TestGoldenChains(t *testing.T) {
 				if got, want := len(recs), 3; got < want {
 					t.Fatalf("records = %d, want at least %d", got, want)
 				}
-				if len(recs) == 6 && (recs[5].Survey == nil || recs[5].Survey.Regions["west"] != 88 || recs[4].Stance.Stance != "oppose") {
+				if len(recs) == 7 && recs[6].Retracts != 3 {
+					t.Errorf("retraction did not round-trip: %+v", recs[6])
+				}
+				if len(recs) >= 6 && (recs[5].Survey == nil || recs[5].Survey.Regions["west"] != 88 || recs[4].Stance.Stance != "oppose") {
 					t.Errorf("poll or position did not round-trip: %+v %+v", recs[5].Survey, recs[4].Stance)
 				}
 				if len(recs) >= 4 && (recs[3].Terms == nil || recs[3].Terms.ConsultWithinHours != 24) {

@@ -95,8 +95,22 @@ func (l *Ledger) Append(ctx context.Context, origin alliance.Origin, events []al
 	if origin == alliance.FromScenario {
 		return nil, alliance.Errorf(alliance.EINVALID, "scenario events are hypotheses and are never written to the factual chain")
 	}
+	recs, err := l.append(ctx, origin, events, -1)
+	if err != nil {
+		return nil, fmt.Errorf("append %d events: %w", len(events), err)
+	}
+	return recs, nil
+}
+
+// append chains events after the store's head, in one transaction. With
+// expect >= 0 it appends only if the chain still ends at sequence expect, and
+// returns errStale otherwise.
+func (l *Ledger) append(ctx context.Context, origin alliance.Origin, events []alliance.Event, expect int64) ([]*alliance.Record, error) {
 	var out []*alliance.Record
 	err := l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
+		if expect >= 0 && head.Seq != expect {
+			return nil, errStale
+		}
 		out = out[:0]
 		recorded := l.now().UTC()
 		entries := make([]alliance.Entry, len(events))
@@ -112,84 +126,73 @@ func (l *Ledger) Append(ctx context.Context, origin alliance.Origin, events []al
 		}
 		return entries, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("append %d events: %w", len(events), err)
-	}
-	return out, nil
+	return out, err
 }
 
-// Sync appends the events of the dataset that the ledger does not hold yet
-// (by alliance.Event.Key) and returns the full, verified list of records and
-// how many were added. A user's own events stay where they are; an event the
-// ledger already holds is not added twice.
+// Effective returns the records that stand: without retractions and without
+// the entries they retract.
+func Effective(recs []*alliance.Record) []*alliance.Record {
+	retracted := map[int64]bool{}
+	for _, r := range recs {
+		if r.Type == alliance.Retraction {
+			retracted[r.Retracts] = true
+		}
+	}
+	out := make([]*alliance.Record, 0, len(recs))
+	for _, r := range recs {
+		if r.Type != alliance.Retraction && !retracted[r.Seq] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Sync brings the ledger in line with a release of the dataset and returns
+// the full, verified list of records and how many entries it appended. It
+// appends the dataset's events the ledger does not hold (by
+// alliance.Event.Key), and retracts the entries a previous release loaded
+// that this release no longer has (a corrected date, a removed event). A
+// user's own events are never retracted, and an event the ledger already
+// holds is not added twice.
 func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*alliance.Record, added int, err error) {
 	for attempt := 0; attempt < 5; attempt++ {
 		recs, err = l.Load(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
-		have := make(map[string]bool, len(recs))
-		for _, r := range recs {
-			have[r.Key()] = true
+		want := make(map[string]bool, len(dataset))
+		for i := range dataset {
+			want[dataset[i].Key()] = true
 		}
-		var missing []alliance.Event
-		for _, e := range dataset {
-			if !have[e.Key()] {
-				missing = append(missing, e)
+		have := map[string]bool{}
+		var todo []alliance.Event
+		for _, r := range Effective(recs) {
+			have[r.Key()] = true
+			if r.Origin == alliance.FromDataset && !want[r.Key()] {
+				todo = append(todo, alliance.Event{Date: r.Date, Type: alliance.Retraction, Org: r.Org, States: r.States,
+					Title: "retracted by a release of the dataset: " + r.Title, Source: r.Source, Retracts: r.Seq})
 			}
 		}
-		if len(missing) == 0 {
+		for _, e := range dataset {
+			if !have[e.Key()] {
+				todo = append(todo, e)
+				have[e.Key()] = true
+			}
+		}
+		if len(todo) == 0 {
 			return recs, 0, nil
 		}
 		var lastSeq int64
 		if n := len(recs); n > 0 {
 			lastSeq = recs[n-1].Seq
 		}
-		var added []*alliance.Record
-		err = l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
-			if head.Seq != lastSeq {
-				return nil, errStale
-			}
-			return nil, nil
-		})
+		added, err := l.append(ctx, alliance.FromDataset, todo, lastSeq)
 		if errors.Is(err, errStale) {
-			continue
-		} else if err != nil {
-			return nil, 0, fmt.Errorf("sync dataset: %w", err)
-		}
-		added, err = l.appendIfHead(ctx, lastSeq, missing)
-		if errors.Is(err, errStale) {
-			continue
+			continue // another process appended first: look again
 		} else if err != nil {
 			return nil, 0, fmt.Errorf("sync dataset: %w", err)
 		}
 		return append(recs, added...), len(added), nil
 	}
 	return nil, 0, alliance.Errorf(alliance.ECONFLICT, "the database kept changing while the dataset was being loaded; try again")
-}
-
-// appendIfHead appends events as dataset records only if the chain still ends
-// at lastSeq, so that two processes loading the same release do not both add it.
-func (l *Ledger) appendIfHead(ctx context.Context, lastSeq int64, events []alliance.Event) ([]*alliance.Record, error) {
-	var out []*alliance.Record
-	err := l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
-		if head.Seq != lastSeq {
-			return nil, errStale
-		}
-		out = out[:0]
-		recorded := l.now().UTC()
-		entries := make([]alliance.Entry, len(events))
-		prev, seq := head.Hash, head.Seq
-		for i := range events {
-			seq++
-			r := &alliance.Record{Seq: seq, Recorded: recorded, Origin: alliance.FromDataset, Event: events[i]}
-			body := Encode(r)
-			r.Hash = Chain(prev, body)
-			entries[i] = alliance.Entry{Seq: seq, Body: body, Hash: r.Hash}
-			prev = r.Hash
-			out = append(out, r)
-		}
-		return entries, nil
-	})
-	return out, err
 }

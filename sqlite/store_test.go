@@ -295,3 +295,52 @@ func TestLockedByAnotherWriter(t *testing.T) {
 		t.Fatalf("entries = %d, want 2", len(es))
 	}
 }
+
+// TestSyncRetractsCorrections models a release that corrects one event's
+// date and drops another: the old entries are retracted (the chain keeps
+// them), the corrected one is added, and a user's own event is untouched.
+func TestSyncRetractsCorrections(t *testing.T) {
+	ctx := context.Background()
+	_, h := datasettest.MustHistory(t)
+	var v1 []alliance.Event
+	for _, r := range h.Records() {
+		v1 = append(v1, r.Event)
+	}
+	l := ledger.New(MustOpen(t, filepath.Join(t.TempDir(), "r.db")), nil)
+	if _, _, err := l.Sync(ctx, v1); err != nil {
+		t.Fatal(err)
+	}
+	mine := alliance.Event{Date: alliance.MustDate("2026-11-27"), Type: alliance.Milestone, Org: alliance.NATO,
+		States: []string{"UA"}, Title: "a user's event", Source: alliance.Source{URL: "https://example.org", Title: "x"}}
+	if _, err := l.Append(ctx, alliance.FromUser, []alliance.Event{mine}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := append([]alliance.Event(nil), v1...)
+	v2[5].Date = v2[5].Date.AddDays(1) // a corrected date
+	dropped := v2[7]
+	v2 = append(v2[:7], v2[8:]...) // a removed event
+	recs, added, err := l.Sync(ctx, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added != 3 {
+		t.Errorf("correcting release appended %d entries, want 3 (two retractions and the corrected event)", added)
+	}
+	eff := ledger.Effective(recs)
+	if got, want := len(eff), len(v2)+1; got != want {
+		t.Errorf("%d events stand, want %d (the release and the user's event)", got, want)
+	}
+	keys := map[string]bool{}
+	for _, r := range eff {
+		keys[r.Key()] = true
+	}
+	if keys[v1[5].Key()] || keys[dropped.Key()] || !keys[v2[5].Key()] || !keys[mine.Key()] {
+		t.Error("the effective history is not the new release plus the user's event")
+	}
+	if _, n, err := l.Sync(ctx, v2); err != nil || n != 0 {
+		t.Errorf("syncing the same release again appended %d (%v)", n, err)
+	}
+	if _, err := l.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

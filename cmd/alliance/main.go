@@ -236,7 +236,7 @@ func (a *App) open(ctx context.Context, dbFlag string, sync bool) (*world, error
 		st.Close()
 		return nil, err
 	}
-	w.history = alliance.NewHistory(w.records)
+	w.history = alliance.NewHistory(ledger.Effective(w.records))
 	return w, nil
 }
 

@@ -38,9 +38,9 @@ func (a *App) record(ctx context.Context, args []string) error {
 	if len(evs) == 0 {
 		return alliance.Errorf(alliance.EINVALID, "%s holds no events", pos[0])
 	}
-	have := make([]alliance.Event, len(w.records))
-	for i, r := range w.records {
-		have[i] = r.Event
+	var have []alliance.Event
+	for _, r := range w.history.Records() {
+		have = append(have, r.Event)
 	}
 	if err := dataset.Check(have, evs); err != nil {
 		return err

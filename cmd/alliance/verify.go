@@ -39,12 +39,15 @@ func (a *App) verify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	located := make([]dataset.Located, len(w.records))
-	for i, r := range w.records {
+	for _, r := range w.records {
 		if err := r.Check(w.states); err != nil {
 			return alliance.Errorf(alliance.ECORRUPT, "event %d breaks the dataset rules: %v", r.Seq, err)
 		}
-		located[i] = dataset.Located{Event: r.Event, Line: int(r.Seq)}
+	}
+	// The rules between events hold among the events that stand.
+	var located []dataset.Located
+	for _, r := range w.history.Records() {
+		located = append(located, dataset.Located{Event: r.Event, Line: int(r.Seq)})
 	}
 	if err := dataset.Check(nil, located); err != nil {
 		return alliance.Errorf(alliance.ECORRUPT, "the dataset rules do not hold: %s", alliance.ErrorMessage(err))
@@ -55,6 +58,6 @@ func (a *App) verify(ctx context.Context, args []string) error {
 			ledger.Verification
 		}{true, v})
 	}
-	fmt.Fprintf(a.Stdout, "ok: %d events, hash chain intact, dataset rules hold\nhead %s\n", v.Entries, v.Head)
+	fmt.Fprintf(a.Stdout, "ok: %d entries (%d events stand), hash chain intact, dataset rules hold\nhead %s\n", v.Entries, w.history.Len(), v.Head)
 	return nil
 }
