@@ -12,7 +12,7 @@ import (
 func (a *App) history(ctx context.Context, args []string) error {
 	f := newFlags(a, "history", "[--org NATO|EU] [--state CODE] [--type TYPE] [--from DATE] [--to DATE] [--json]",
 		"Lists the dated events of the ledger in date order, each with its source.").withJSON()
-	orgS := f.String("org", "", "only this organisation: NATO or EU")
+	orgS := f.String("org", "", "only this organisation: NATO, EU or JDS (Ukraine's security agreements)")
 	stateS := f.String("state", "", "only events concerning this state (as a party or as the candidate)")
 	typeS := f.String("type", "", "only this event type (e.g. ratification, joined, article4_request)")
 	fromS := f.String("from", "", "only events on or after this date")
@@ -26,7 +26,7 @@ func (a *App) history(ctx context.Context, args []string) error {
 	}
 	var flt alliance.Filter
 	if *orgS != "" {
-		o, err := alliance.ParseOrg(*orgS)
+		o, err := alliance.ParseEventOrg(strings.ToUpper(*orgS))
 		if err != nil {
 			return err
 		}
