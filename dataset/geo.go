@@ -54,7 +54,15 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 				"reason":    str(file, "reason", &o.Reason),
 				"source":    source(file, &o.Source),
 				"polygon":   polygon(file, &o.Polygon),
-			}, "state", "reason", "source"); err != nil {
+				"within":    str(file, "within", &o.Within),
+				"occupation": func(v *yaml.Node) error {
+					if v.Value != "true" && v.Value != "false" {
+						return errAt(file, v.Line, "occupation", "want true or false")
+					}
+					o.Occupation = v.Value == "true"
+					return nil
+				},
+			}, "reason", "source"); err != nil {
 				return err
 			}
 			if (o.Feature == "") == (len(o.Polygon) == 0) {
@@ -191,6 +199,9 @@ func source(file string, dst *alliance.Source) func(*yaml.Node) error {
 
 func polygon(file string, dst *[][2]float64) func(*yaml.Node) error {
 	return func(v *yaml.Node) error {
+		if v.Kind == yaml.AliasNode { // a polygon drawn once and reused with &name / *name
+			v = v.Alias
+		}
 		if v.Kind != yaml.SequenceNode || len(v.Content) < 3 {
 			return errAt(file, v.Line, "polygon", "want a list of at least 3 [lon, lat] points")
 		}

@@ -27,6 +27,12 @@ type Override struct {
 	To        alliance.Date   `json:"to"`   // zero: until now (inclusive)
 	Reason    string          `json:"reason"`
 	Source    alliance.Source `json:"source"`
+	// Within limits a polygon to points of one state's border features (the
+	// GDR's polygon is drawn loosely to the east: only German points count).
+	Within string `json:"within,omitempty"`
+	// Occupation marks an area in Europe where occupation forces of Parties
+	// were stationed when the Treaty entered into force (Art. 6(2)).
+	Occupation bool `json:"occupation,omitempty"`
 }
 
 func (o *Override) applies(d alliance.Date) bool {
@@ -196,6 +202,9 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 	for _, a := range ix.areas {
 		if a.o.applies(d) && a.contains(pt{lon, lat}) {
 			fi := ix.g.locate(pt{lon, lat})
+			if a.o.Within != "" && (fi < 0 || ix.g.features[fi].Country != a.o.Within) {
+				continue
+			}
 			if fi >= 0 {
 				p.Feature, p.groups = ix.g.features[fi].ID, ix.g.features[fi].Groups
 				p.Continent = continent(p.groups)

@@ -9,6 +9,7 @@ import (
 
 	"alliance"
 	"alliance/datasettest"
+	"alliance/rules"
 )
 
 type ccPoint struct {
@@ -144,5 +145,51 @@ func TestTerritorialSea(t *testing.T) {
 	}
 	if !strings.Contains(far.Sea.Name, "Mediterranean") {
 		t.Errorf("Ligurian Sea is in %v", far.Sea)
+	}
+}
+
+func TestDividedGermany(t *testing.T) {
+	ix, eng := datasettest.MustEngine(t)
+	for _, tc := range []struct {
+		name, date  string
+		lat, lon    float64
+		state, terr string
+	}{
+		{"Leipzig in 1970", "1970-01-01", 51.34, 12.37, "DD", "German Democratic Republic"},
+		{"Leipzig in 1991", "1991-01-01", 51.34, 12.37, "DE", ""},
+		{"Hamburg in 1970", "1970-01-01", 53.55, 10.0, "DE", ""},
+		{"West Berlin in 1961", "1961-08-13", 52.50, 13.30, "", "West Berlin (the Western sectors of Berlin)"},
+		{"East Berlin in 1961", "1961-08-13", 52.52, 13.45, "DD", "German Democratic Republic"},
+		{"Frankfurt in 1950", "1950-06-01", 50.11, 8.68, "DE", "Federal Republic of Germany, under Allied occupation"},
+		{"Prague in 1970 (outside the loosely drawn GDR polygon's country)", "1970-01-01", 50.08, 14.42, "CZ", ""},
+	} {
+		p, err := ix.Locate(tc.lat, tc.lon, alliance.MustDate(tc.date))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != tc.state || p.Territory != tc.terr {
+			t.Errorf("%s: state %q territory %q; want %q %q", tc.name, p.State, p.Territory, tc.state, tc.terr)
+		}
+	}
+	// Forces of the United States in occupied West Germany in 1950 were covered; West
+	// German territory was not (the Federal Republic joined in 1955).
+	p, _ := ix.Locate(50.11, 8.68, alliance.MustDate("1950-06-01"))
+	v, err := eng.Article5(rules.Query{Place: p, Date: alliance.MustDate("1950-06-01"), Target: rules.Forces, Party: "US"})
+	if err != nil || v.Verdict != rules.Covered {
+		t.Errorf("US forces in Frankfurt, 1950: %s %s (%v)", v.Verdict, v.Reason, err)
+	}
+	v, err = eng.Article5(rules.Query{Place: p, Date: alliance.MustDate("1950-06-01"), Target: rules.Territory})
+	if err != nil || v.Verdict != rules.NotCovered {
+		t.Errorf("Frankfurt territory, 1950: %s %s (%v)", v.Verdict, v.Reason, err)
+	}
+	gdr, _ := ix.Locate(51.34, 12.37, alliance.MustDate("1970-01-01"))
+	v, _ = eng.Article5(rules.Query{Place: gdr, Date: alliance.MustDate("1970-01-01"), Target: rules.Territory})
+	if v.Verdict != rules.NotCovered {
+		t.Errorf("Leipzig, 1970: %s", v.Verdict)
+	}
+	wb, _ := ix.Locate(52.50, 13.30, alliance.MustDate("1961-08-13"))
+	v, _ = eng.Article5(rules.Query{Place: wb, Date: alliance.MustDate("1961-08-13"), Target: rules.Forces, Party: "US"})
+	if v.Verdict != rules.Covered {
+		t.Errorf("US forces in West Berlin, 1961: %s", v.Verdict)
 	}
 }

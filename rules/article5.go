@@ -109,6 +109,14 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 		if p.Kind == "sea" && !p.TerritorialSea {
 			return v, alliance.Errorf(alliance.EINVALID, "%s is at sea beyond any territorial sea: there is no territory to attack there; for a ship or aircraft use --target forces with --party", where)
 		}
+		if p.State == "" && p.Override != nil && p.Override.Occupation {
+			v.Party, v.PartyName = q.Party, e.States.Name(q.Party)
+			v.Verdict, v.Clause = Disputed, "Art. 6(2)"
+			v.ClauseText = Articles["Art. 6(2)"].Text
+			v.Reason = fmt.Sprintf("%s was no Party's territory but an area where occupation forces of Parties were stationed when the Treaty entered into force: an attack on their forces there is covered (Art. 6(2)), and the Allies declared they would treat an attack on it as an attack on themselves, but the Treaty does not cover it as territory.", upperFirst(where))
+			v.Sources = append(v.Sources, Articles["Art. 6(2)"].Source, p.Override.Source)
+			return v, nil
+		}
 		if p.State == "" {
 			return v, alliance.Errorf(alliance.EINVALID, "%s is not the territory of any state in the border data", where)
 		}
@@ -183,6 +191,9 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 	if e.qualifyingTerritory(snap, p) {
 		_, why, _ := e.territoryClause(p)
 		return covered("Art. 6(2)", fmt.Sprintf("Forces, vessels or aircraft of %s at %s are in or over %s, which Article 6 brings within Article 5.", party, where, why))
+	}
+	if p.Override != nil && p.Override.Occupation && (p.Kind == "land" || p.TerritorialSea) {
+		return covered("Art. 6(2)", fmt.Sprintf("Forces, vessels or aircraft of %s at %s are in an area in Europe where occupation forces of the Parties were stationed when the Treaty entered into force, which Article 6 brings within Article 5.", party, where), p.Override.Source)
 	}
 	if p.Kind == "sea" && p.Sea != nil {
 		s := p.Sea
