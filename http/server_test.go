@@ -395,6 +395,8 @@ func TestPages(t *testing.T) {
 		{"/state/XX", "unknown state code", 404},
 		{"/?at=1900-01-01", "The map starts in 1949", 400},
 		{"/no-such-page", "There is no page", 404},
+		{"/?at=2023-04-04&utm_source=newsletter", "31</span> members", 200},
+		{"/?at=2023-04-04&at=2024-01-01", "given 2 times", 400},
 		{"/assets/style.css", "font", 200},
 		{"/claims", "82 percent", 200},
 	} {
