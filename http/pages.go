@@ -110,8 +110,16 @@ func (s *Server) pageRoutes() {
 	})
 }
 
+// pageQuery reads a page's query. Unlike the API, pages ignore parameters
+// they do not know (links pasted from elsewhere carry tracking parameters);
+// a known parameter given twice is still an error.
 func (s *Server) pageQuery(r *nethttp.Request, allowed ...string) (*query, error) {
-	return params(r, allowed...)
+	for _, k := range allowed {
+		if n := len(r.URL.Query()[k]); n > 1 {
+			return nil, alliance.Errorf(alliance.EINVALID, "The parameter %q is given %d times.", k, n)
+		}
+	}
+	return &query{r: r}, nil
 }
 
 type legendItem struct{ Label, Colour string }
