@@ -41,6 +41,10 @@ const BusyTimeout = 10 * time.Second
 // up to date. A file that is not a SQLite database is ECORRUPT; it is not
 // touched.
 func Open(ctx context.Context, path string) (*Store, error) {
+	// The driver reads the path as a URI: "?" and "#" would cut it short.
+	if strings.ContainsAny(path, "?#") {
+		return nil, alliance.Errorf(alliance.EINVALID, "database path %q contains ? or #, which SQLite's file URI cannot hold: choose another name", path)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, alliance.Errorf(alliance.EINVALID, "cannot create the folder for database %s: %v", path, err)

@@ -344,3 +344,10 @@ func TestSyncRetractsCorrections(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPathWithQuestionMark(t *testing.T) {
+	_, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "what?.db"))
+	if got := alliance.ErrorCode(err); got != alliance.EINVALID {
+		t.Errorf("Open of a path with ?: %v (code %s), want EINVALID", err, got)
+	}
+}
