@@ -30,7 +30,7 @@ func BenchmarkSimulate1M(b *testing.B) {
 }
 
 // BenchmarkDrawsOnly1M draws the same random numbers as BenchmarkSimulate1M
-// (per run: a pace, its smoothing factor, an invitation-to-protocol gap, one
+// (per run: a pace, a 64-bit draw for its smoothing factor, an invitation-to-protocol gap, one
 // 64-bit draw for each of 32 members, a joining gap) on the same workers,
 // and does nothing else:
 // the limit the simulation is compared with.
@@ -45,7 +45,7 @@ func BenchmarkDrawsOnly1M(b *testing.B) {
 				for ci := w; ci*chunk < runs; ci += workers {
 					r := rand.New(rand.NewPCG(1, uint64(ci)))
 					for range min(chunk, runs-ci*chunk) {
-						sink += uint64(r.IntN(7)) + uint64(r.IntN(7)) + uint64(r.NormFloat64())
+						sink += uint64(r.IntN(7)) + uint64(r.IntN(7)) + r.Uint64()
 						for range members {
 							sink += r.Uint64()
 						}

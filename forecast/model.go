@@ -18,7 +18,8 @@
 //     history gets the pooled shares, a member with much history mostly its
 //     own (a bootstrap form of empirical-Bayes shrinkage). Its ratification
 //     falls at protocol + share × T × f, where f, drawn once per run, is a
-//     log-normal factor of spread PaceSigma (a smoothed bootstrap: without it
+//     log-normal factor of spread PaceSigma, drawn from a table of 4,096 of its
+//     quantiles (a smoothed bootstrap: without it
 //     the forecast would be spikes at the few durations of past rounds, and
 //     its median would jump between them with the seed);
 //   - last ratification → joining: the observed gaps (Hungary deposited for

@@ -48,6 +48,20 @@ type Options struct {
 // pace: 0.1 is about ±10%.
 const PaceSigma = 0.1
 
+// jitterBits sets the size of the table the smoothing factor is drawn from.
+const jitterBits = 12
+
+// jitters are the log-normal factor's quantiles at (k+½)/4096: drawing an
+// entry uniformly draws the factor (to within 1/4096 in probability).
+var jitters = func() [1 << jitterBits]float64 {
+	var t [1 << jitterBits]float64
+	for k := range t {
+		p := (float64(k) + 0.5) / float64(len(t))
+		t[k] = math.Exp(PaceSigma * math.Sqrt2 * math.Erfinv(2*p-1))
+	}
+	return t
+}()
+
 // chunkRuns is the number of runs per chunk: the unit of work and of
 // random streams. It is fixed so that results do not depend on Workers.
 const chunkRuns = 4096
@@ -141,11 +155,11 @@ func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, r
 		mix := append(append([]float64{}, own...), m.PooledShares...)
 		// Lags are share × pace; with a handful of paces they are tabled
 		// once here instead of multiplied in every run.
-		r.lag = make([][]int32, len(m.Paces))
+		r.stride = len(mix)
+		r.lag = make([]int32, len(m.Paces)*len(mix))
 		for pi, pace := range m.Paces {
-			r.lag[pi] = make([]int32, len(mix))
 			for j, sh := range mix {
-				r.lag[pi][j] = int32(sh*float64(pace) + 0.5)
+				r.lag[pi*len(mix)+j] = int32(sh*float64(pace) + 0.5)
 			}
 		}
 		r.nOwn = uint64(len(own))
@@ -244,10 +258,13 @@ feed:
 
 // ratifier is what one member's ratification is drawn from.
 type ratifier struct {
-	lag       [][]int32 // per pace of m.Paces: the lags, in days, its own past shares then the pooled shares give
-	nOwn      uint64    // how many of each lag slice are its own
-	pOwn      uint32    // probability of drawing from its own, n/(n+K), in units of 2^-32
-	known     int       // its ratification day, if already made
+	// lag holds, for each pace of m.Paces in turn, the lags in days that
+	// its own past shares and then the pooled shares give at that pace.
+	lag       []int32
+	stride    int    // lags per pace
+	nOwn      uint64 // how many of each pace's lags are its own
+	pOwn      uint32 // probability of drawing from its own, n/(n+K), in units of 2^-32
+	known     int    // its ratification day, if already made
 	isKnown   bool
 	until     int     // withholds until this day ...
 	pWithhold float64 // ... with this probability
@@ -255,10 +272,34 @@ type ratifier struct {
 
 // runChunk simulates n runs with the chunk's own random stream, counting
 // milestones into h, and returns each ratifier's share of being last.
+//
+// The members whose lag is simply drawn ("free": the common case) are kept
+// apart from those with a known date or a withholding: for the free ones the
+// inner loop only draws, looks up and keeps the longest lag, and the pace's
+// smoothing factor is applied once to that longest lag (it scales every free
+// lag alike, so it does not change which is longest).
 func runChunk(m *Model, rats []ratifier, sc Scenario, off func(alliance.Date) int, seed uint64, ci, n int, h *hists) []float64 {
 	r := rand.New(rand.NewPCG(seed, uint64(ci)))
 	shares := make([]float64, len(rats))
-	days := make([]int, len(rats))
+	var free, fixed []int
+	for i := range rats {
+		if rats[i].isKnown || rats[i].pWithhold > 0 {
+			fixed = append(fixed, i)
+		} else {
+			free = append(free, i)
+		}
+	}
+	raw := make([]int32, len(free))
+	days := make([]int, len(fixed))
+	// The free members' tables side by side, so that the inner loop reads
+	// three small arrays instead of a struct per member.
+	fOwn := make([]uint32, len(free))
+	fN := make([]uint64, len(free))
+	fLag := make([][]int32, len(free))
+	fStride := make([]int, len(free))
+	for j, i := range free {
+		fOwn[j], fN[j], fLag[j], fStride[j] = rats[i].pOwn, rats[i].nOwn, rats[i].lag, rats[i].stride
+	}
 	nPooled := uint64(len(m.PooledShares))
 	var scInvited, scProtocol, gateFrom, gateDays int
 	if !sc.Invited.IsZero() {
@@ -293,48 +334,80 @@ func runChunk(m *Model, rats []ratifier, sc Scenario, off func(alliance.Date) in
 			}
 			protocol = invited + draw(r, m.InvitationToProtocol)
 		}
-		last := -1
 		pace := r.IntN(len(m.Paces))
 		// Smoothed bootstrap: the drawn pace is scaled by a log-normal
 		// factor, so that the forecast is a continuous distribution rather
-		// than spikes at the few durations of past rounds.
-		jitter := math.Exp(PaceSigma * r.NormFloat64())
-		for i := range rats {
+		// than spikes at the few durations of past rounds. The factor is
+		// drawn from a table of the distribution's quantiles.
+		jitter := jitters[r.Uint64()>>(64-jitterBits)]
+		var maxRaw int32 = -1
+		for j := range raw {
+			// One 64-bit draw per member: its high half decides own or
+			// pooled history, its low half picks the share (Lemire's
+			// multiply-shift; the bias is below 2^-25 for these lengths).
+			// The choice is made without a branch: a coin-flip branch would
+			// be mispredicted half the time.
+			x := r.Uint64()
+			var own uint64
+			if uint32(x>>32) < fOwn[j] {
+				own = 1
+			}
+			lo := x & 0xffffffff
+			k := own*(lo*fN[j]>>32) + (1-own)*(fN[j]+lo*nPooled>>32)
+			v := fLag[j][pace*fStride[j]+int(k)]
+			raw[j] = v
+			maxRaw = max(maxRaw, v)
+		}
+		last := -1
+		if len(free) > 0 {
+			last = protocol + int(float64(maxRaw)*jitter+0.5)
+		}
+		for j, i := range fixed {
 			ra := &rats[i]
-			var d int
-			if ra.isKnown {
-				d = ra.known
-			} else {
-				// One 64-bit draw per member: its high half decides own or
-				// pooled history, its low half picks the share (Lemire's
-				// multiply-shift; the bias is below 2^-25 for these lengths).
-				// The choice is made without a branch: a coin-flip branch
-				// would be mispredicted half the time.
+			d := ra.known
+			if !ra.isKnown {
 				x := r.Uint64()
-				var own uint64
+				k := uint64(0)
 				if uint32(x>>32) < ra.pOwn {
-					own = 1
+					k = (x & 0xffffffff) * ra.nOwn >> 32
+				} else {
+					k = ra.nOwn + (x&0xffffffff)*nPooled>>32
 				}
-				lo := x & 0xffffffff
-				i := own*(lo*ra.nOwn>>32) + (1-own)*(ra.nOwn+lo*nPooled>>32)
-				d = protocol + int(float64(ra.lag[pace][i])*jitter+0.5)
-				if ra.pWithhold > 0 && r.Float64() < ra.pWithhold {
+				d = protocol + int(float64(ra.lag[pace*ra.stride+int(k)])*jitter+0.5)
+				if r.Float64() < ra.pWithhold {
 					d = max(d, ra.until)
 				}
 			}
-			days[i] = d
+			days[j] = d
 			last = max(last, d)
 		}
-		// Ties share the credit of being last.
+		// Ties share the credit of being last: free members whose lag is
+		// the longest (when that is the last day) and fixed members on the
+		// last day.
 		ties := 0
+		freeLast := len(free) > 0 && protocol+int(float64(maxRaw)*jitter+0.5) == last
+		if freeLast {
+			for _, v := range raw {
+				if v == maxRaw {
+					ties++
+				}
+			}
+		}
 		for _, d := range days {
 			if d == last {
 				ties++
 			}
 		}
-		for i, d := range days {
+		if freeLast {
+			for j, v := range raw {
+				if v == maxRaw {
+					shares[free[j]] += 1 / float64(ties)
+				}
+			}
+		}
+		for j, d := range days {
 			if d == last {
-				shares[i] += 1 / float64(ties)
+				shares[fixed[j]] += 1 / float64(ties)
 			}
 		}
 		if len(rats) == 0 {
