@@ -27,12 +27,8 @@ func (a *App) article5(ctx context.Context, args []string) error {
 	dateS := f.String("date", "", "date of the attack YYYY-MM-DD (default today)")
 	targetS := f.String("target", "territory", "what was attacked: territory, or forces (forces, vessels or aircraft)")
 	partyS := f.String("party", "", "whose territory or forces (ISO code); for territory, default: the state that holds the place")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args, " (use --place NAME or --lat/--lon)"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "article5 takes no arguments, got %q (use --place NAME or --lat/--lon)", pos[0])
 	}
 	target, err := rules.ParseTarget(*targetS)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"alliance"
 	"alliance/data"
 	"alliance/dataset"
 	"alliance/rules"
@@ -20,12 +19,8 @@ func (a *App) border(ctx context.Context, args []string) error {
 	withS := f.String("with", "RU", "the neighbour (ISO code)")
 	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
 	joinS := f.String("join", "", "hypothesis: comma-separated states joining NATO")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "border takes no arguments, got %q", pos[0])
 	}
 	at, err := dateFlag("at", *atS, a.today())
 	if err != nil {

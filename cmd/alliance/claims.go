@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"alliance"
 	"alliance/claims"
 	"alliance/data"
 	"alliance/dataset"
@@ -25,12 +24,8 @@ func (a *App) claims(ctx context.Context, args []string) error {
 			"computes, and a verdict — supported, imprecise, contradicted or not_in_model (saying what\n"+
 			"data would be needed) — with the sourced events the value comes from. The claims and their\n"+
 			"queries are in data/claims/; no verdict is written there.").withJSON()
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "claims takes no arguments, got %q", pos[0])
 	}
 	w, err := a.open(ctx, *f.db, true)
 	if err != nil {

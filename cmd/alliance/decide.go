@@ -25,12 +25,8 @@ func (a *App) decide(ctx context.Context, args []string) error {
 	noS := f.String("no", "", "comma-separated codes of members voting no / objecting / breaking silence")
 	absS := f.String("abstain", "", "comma-separated codes of members abstaining")
 	q := f.String("question", "invite_ukraine", "question whose recorded positions to list (\"\" for none)")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "decide takes no arguments, got %q", pos[0])
 	}
 	if *orgS == "" {
 		*orgS = "EU"

@@ -17,12 +17,8 @@ func (a *App) history(ctx context.Context, args []string) error {
 	typeS := f.String("type", "", "only this event type (e.g. ratification, joined, article4_request)")
 	fromS := f.String("from", "", "only events on or after this date")
 	toS := f.String("to", "", "only events on or before this date")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "history takes no arguments, got %q", pos[0])
 	}
 	var flt alliance.Filter
 	if *orgS != "" {

@@ -16,12 +16,8 @@ func (a *App) lags(ctx context.Context, args []string) error {
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
 	candS := f.String("candidate", "", "only this candidate's accession")
 	stagesF := f.Bool("stages", false, "per accession: days from application to invitation, invitation to protocol, protocol to last ratification, last ratification to joining")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "lags takes no arguments, got %q", pos[0])
 	}
 	org, err := alliance.ParseOrg(*orgS)
 	if err != nil {

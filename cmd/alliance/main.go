@@ -168,6 +168,19 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
+// parseNone parses flags for a command that takes no arguments; hint, if
+// given, is added to the error about a stray argument.
+func (f *flags) parseNone(args []string, hint ...string) error {
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return alliance.Errorf(alliance.EINVALID, "%s takes no arguments, got %q%s", f.Name(), pos[0], strings.Join(hint, ""))
+	}
+	return nil
+}
+
 func defaultDBHint() string {
 	return "$XDG_DATA_HOME/alliance/alliance.db (~/.local/share/alliance/alliance.db)"
 }

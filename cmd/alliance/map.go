@@ -17,12 +17,8 @@ func (a *App) mapPlan(ctx context.Context, args []string) error {
 			"through the MAP and when it entered it, and the days from MAP entry (or, without a MAP, from\n"+
 			"the application) to joining. Accessions with neither date in the dataset have no duration.").withJSON()
 	svgS := f.String("svg", "", "write a bar chart to this SVG file")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "map takes no arguments, got %q", pos[0])
 	}
 	w, err := a.open(ctx, *f.db, true)
 	if err != nil {

@@ -13,12 +13,8 @@ func (a *App) members(ctx context.Context, args []string) error {
 		"Lists the members of an organisation on a date, sorted by code, with the date each joined.").withJSON()
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
 	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "members takes no arguments, got %q", pos[0])
 	}
 	org, err := alliance.ParseOrg(*orgS)
 	if err != nil {

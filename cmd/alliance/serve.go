@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 
-	"alliance"
 	"alliance/data"
 	"alliance/dataset"
 	alliancehttp "alliance/http"
@@ -19,12 +18,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			"Prometheus /metrics. Stops gracefully on Ctrl-C or SIGTERM.")
 	addr := f.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
 	verbose := f.Bool("verbose", false, "log every request")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "serve takes no arguments, got %q", pos[0])
 	}
 	w, err := a.open(ctx, *f.db, true)
 	if err != nil {

@@ -155,12 +155,8 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 			"after the last ratification by a gap drawn from history.").withJSON()
 	runs := f.Int("runs", 50_000, "runs per forecast")
 	seed := f.Uint64("seed", 1, "random seed")
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "backtest takes no arguments")
 	}
 	if *runs <= 0 {
 		return alliance.Errorf(alliance.EINVALID, "--runs must be positive")

@@ -16,12 +16,8 @@ func (a *App) verify(ctx context.Context, args []string) error {
 			"state codes, a source for every event, no duplicate, no ratification after the\n"+
 			"accession it belongs to). Exit 0 when all hold; otherwise exit 3, naming the first\n"+
 			"event (by sequence number) that does not. Verify never writes.").withJSON()
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return alliance.Errorf(alliance.EINVALID, "verify takes no arguments, got %q", pos[0])
 	}
 	path, err := a.dbPath(*f.db)
 	if err != nil {
