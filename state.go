@@ -1,6 +1,9 @@
 package alliance
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // State is a sovereign state as the dataset names it.
 type State struct {
@@ -18,6 +21,17 @@ func (s States) Lookup(code string) (State, error) {
 		return st, nil
 	}
 	return State{}, Errorf(ENOTFOUND, "unknown state code %q: want an ISO 3166-1 alpha-2 code such as SE", code)
+}
+
+// Normalize reads a state code as a person types it ("se", " SE ", and UK
+// for the ISO code GB) and reports whether the registry knows it.
+func (s States) Normalize(code string) (string, bool) {
+	c := strings.ToUpper(strings.TrimSpace(code))
+	if c == "UK" {
+		c = "GB" // the common name for the ISO code
+	}
+	_, ok := s[c]
+	return c, ok
 }
 
 // Name returns the state's name, or the code itself when it is unknown.

@@ -112,11 +112,8 @@ func (q *query) number(name string, def, lo, hi float64) float64 {
 }
 
 func (s *Server) code(name, v string) (string, error) {
-	c := strings.ToUpper(strings.TrimSpace(v))
-	if c == "UK" {
-		c = "GB"
-	}
-	if _, ok := s.svc.States[c]; !ok {
+	c, ok := s.svc.States.Normalize(v)
+	if !ok {
 		return "", alliance.Errorf(alliance.EINVALID, "%s: unknown state code %q: want an ISO 3166-1 alpha-2 code such as SE", name, v)
 	}
 	return c, nil

@@ -8,6 +8,7 @@ import (
 	"alliance/claims"
 	"alliance/data"
 	"alliance/dataset"
+	"alliance/rules"
 	"alliance/tidy"
 )
 
@@ -32,7 +33,15 @@ func (a *App) claims(ctx context.Context, args []string) error {
 		return err
 	}
 	defer w.Close()
-	m, cs, err := claimsModel(w)
+	eng, _, err := w.engine()
+	if err != nil {
+		return err
+	}
+	borders, err := dataset.LoadBorders(data.FS, w.states)
+	if err != nil {
+		return err
+	}
+	m, cs, err := claimsModel(w, eng, borders)
 	if err != nil {
 		return err
 	}
@@ -58,15 +67,9 @@ func (a *App) claims(ctx context.Context, args []string) error {
 	return nil
 }
 
-func claimsModel(w *world) (*claims.Model, []claims.Claim, error) {
-	eng, _, err := w.engine()
-	if err != nil {
-		return nil, nil, err
-	}
-	borders, err := dataset.LoadBorders(data.FS, w.states)
-	if err != nil {
-		return nil, nil, err
-	}
+// claimsModel loads the claims and the model they are checked against,
+// from an engine and border lengths the caller has already built.
+func claimsModel(w *world, eng *rules.Engine, borders []rules.Border) (*claims.Model, []claims.Claim, error) {
 	cs, err := dataset.LoadClaims(data.FS, w.states)
 	if err != nil {
 		return nil, nil, err

@@ -269,11 +269,8 @@ func dateFlag(name, v string, def alliance.Date) (alliance.Date, error) {
 
 // stateCode normalises and checks a state code given on the command line.
 func stateCode(states alliance.States, s string) (string, error) {
-	c := strings.ToUpper(strings.TrimSpace(s))
-	if c == "UK" {
-		c = "GB" // the common name for the ISO code
-	}
-	if _, ok := states[c]; !ok {
+	c, ok := states.Normalize(s)
+	if !ok {
 		known := make([]string, 0, len(states))
 		for k := range states {
 			known = append(known, k)

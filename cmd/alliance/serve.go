@@ -59,7 +59,7 @@ func (a *App) service(w *world) (*alliancehttp.Service, error) {
 	for k, p := range ps {
 		pop[k] = p.Population
 	}
-	cm, cs, err := claimsModel(w)
+	cm, cs, err := claimsModel(w, eng, borders) // the same engine: the index is built once
 	if err != nil {
 		return nil, err
 	}
