@@ -43,14 +43,13 @@ func (o *Override) applies(d alliance.Date) bool {
 // limits its source states; the land mask decides the coast, so the polygon
 // may overlap land freely.
 type Sea struct {
-	ID                     string          `json:"id"`                // mediterranean, black_sea, north_atlantic, ...
-	Name                   string          `json:"name"`              // Mediterranean Sea
-	PartOf                 string          `json:"part_of,omitempty"` // the ocean whose marginal sea it is
-	Limits                 string          `json:"limits"`
-	Source                 alliance.Source `json:"source"`
-	Polygon                [][2]float64    `json:"-"` // [lon, lat] vertices
-	ring                   []pt
-	minY, maxY, minX, maxX float64
+	ID      string          `json:"id"`                // mediterranean, black_sea, north_atlantic, ...
+	Name    string          `json:"name"`              // Mediterranean Sea
+	PartOf  string          `json:"part_of,omitempty"` // the ocean whose marginal sea it is
+	Limits  string          `json:"limits"`
+	Source  alliance.Source `json:"source"`
+	Polygon [][2]float64    `json:"-"` // [lon, lat] vertices
+	shape   *area
 }
 
 // Place is what the engine knows about a point on a date.
@@ -150,15 +149,11 @@ func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error)
 	}
 	for i := range seas {
 		s := seas[i]
-		if len(s.Polygon) < 3 {
+		a, err := newArea(s.Polygon)
+		if err != nil {
 			return nil, alliance.Errorf(alliance.EINVALID, "sea %s: polygon needs at least 3 points", s.ID)
 		}
-		s.minX, s.minY, s.maxX, s.maxY = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-		for _, c := range s.Polygon {
-			s.ring = append(s.ring, pt{c[0], c[1]})
-			s.minX, s.maxX = math.Min(s.minX, c[0]), math.Max(s.maxX, c[0])
-			s.minY, s.maxY = math.Min(s.minY, c[1]), math.Max(s.maxY, c[1])
-		}
+		s.shape = a
 		ix.seas = append(ix.seas, &s)
 	}
 	return ix, nil
@@ -193,7 +188,7 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 			p.CoastKm, p.TerritorialSea = &km, km <= TerritorialSeaKm
 		}
 		for _, s := range ix.seas {
-			if s.contains(pt{lon, lat}) {
+			if s.shape.contains(pt{lon, lat}) {
 				p.Sea = s
 				break
 			}
@@ -287,7 +282,8 @@ func (ix *Index) Point(name string) (lat, lon float64, ok bool) {
 	return best.y, best.x, true
 }
 
-// area is a polygon with its bounding box.
+// area is a polygon with its bounding box: a sea, or an override drawn as a
+// polygon.
 type area struct {
 	ring                   []pt
 	minX, minY, maxX, maxY float64
@@ -307,23 +303,16 @@ func newArea(poly [][2]float64) (*area, error) {
 	return a, nil
 }
 
+// contains is the even-odd test of p against the area's ring.
 func (a *area) contains(p pt) bool {
-	return ringContains(a.ring, a.minX, a.minY, a.maxX, a.maxY, p)
-}
-
-func (s *Sea) contains(p pt) bool {
-	return ringContains(s.ring, s.minX, s.minY, s.maxX, s.maxY, p)
-}
-
-// ringContains is the even-odd test of p against one ring with its box.
-func ringContains(r []pt, minX, minY, maxX, maxY float64, p pt) bool {
-	if p.x < minX || p.x > maxX || p.y < minY || p.y > maxY {
+	r := a.ring
+	if p.x < a.minX || p.x > a.maxX || p.y < a.minY || p.y > a.maxY {
 		return false
 	}
 	in := false
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a.y > p.y) != (b.y > p.y) && p.x < (b.x-a.x)*(p.y-a.y)/(b.y-a.y)+a.x {
+		u, v := r[i], r[j]
+		if (u.y > p.y) != (v.y > p.y) && p.x < (v.x-u.x)*(p.y-u.y)/(v.y-u.y)+u.x {
 			in = !in
 		}
 	}
