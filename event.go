@@ -62,13 +62,17 @@ type Step string
 
 // The ratification steps, in the order they normally happen.
 const (
-	StepParliament  Step = "parliament"    // the parliament's final approval
-	StepHeadOfState Step = "head_of_state" // signature or promulgation by the head of state
-	StepDeposit     Step = "deposit"       // deposit of the instrument with the depositary
+	StepParliament Step = "parliament" // the parliament's final vote that completes its approval
+	// StepProcedureCompleted marks only that the member's national
+	// procedure was reported complete (e.g. the NATO Parliamentary
+	// Assembly's tracker) where neither the vote nor the deposit is known.
+	StepProcedureCompleted Step = "procedure_completed"
+	StepHeadOfState        Step = "head_of_state" // signature or promulgation by the head of state
+	StepDeposit            Step = "deposit"       // deposit of the instrument with the depositary
 )
 
 // Steps lists the ratification steps in procedural order.
-var Steps = []Step{StepParliament, StepHeadOfState, StepDeposit}
+var Steps = []Step{StepParliament, StepProcedureCompleted, StepHeadOfState, StepDeposit}
 
 // Rank returns the step's position in procedural order (0 for an unknown step).
 func (s Step) Rank() int { return slices.Index(Steps, s) + 1 }
@@ -78,13 +82,36 @@ func ParseStep(s string) (Step, error) {
 	if st := Step(s); slices.Contains(Steps, st) {
 		return st, nil
 	}
-	return "", Errorf(EINVALID, "unknown ratification step %q: want parliament, head_of_state or deposit", s)
+	return "", Errorf(EINVALID, "unknown ratification step %q: want parliament, procedure_completed, head_of_state or deposit", s)
 }
 
 // Source is the public page an event is taken from.
 type Source struct {
-	URL   string `json:"url"`
-	Title string `json:"title"`
+	URL   string     `json:"url"`
+	Title string     `json:"title"`
+	Kind  SourceKind `json:"kind,omitempty"`
+}
+
+// SourceKind says what kind of publisher a source is.
+type SourceKind string
+
+// The kinds of source, in order of precedence.
+const (
+	SourceOfficial  SourceKind = "official"  // depositary notices, governments, parliaments, gazettes, treaty series, NATO, EU
+	SourceNews      SourceKind = "news"      // an established news outlet
+	SourceScholarly SourceKind = "scholarly" // a journal, a book or a research institute
+	SourceReference SourceKind = "reference" // an encyclopaedia: only where nothing else exists
+)
+
+// SourceKinds lists the kinds of source in order of precedence.
+var SourceKinds = []SourceKind{SourceOfficial, SourceNews, SourceScholarly, SourceReference}
+
+// ParseSourceKind returns the kind named s or an EINVALID error.
+func ParseSourceKind(s string) (SourceKind, error) {
+	if k := SourceKind(s); slices.Contains(SourceKinds, k) {
+		return k, nil
+	}
+	return "", Errorf(EINVALID, "unknown source kind %q: want official, news, scholarly or reference", s)
 }
 
 // Event is one dated fact: what happened, in which organisation, to which
@@ -176,6 +203,11 @@ func (e *Event) Check(states States) error {
 	case strings.TrimSpace(e.Source.Title) == "":
 		return fieldErr("source.title", "is missing")
 	}
+	if e.Source.Kind != "" {
+		if _, err := ParseSourceKind(string(e.Source.Kind)); err != nil {
+			return fieldErr("source.kind", "%s", err.Error())
+		}
+	}
 	if _, err := ParseEventType(string(e.Type)); err != nil {
 		return fieldErr("type", "%s", err.Error())
 	}
@@ -206,7 +238,7 @@ func (e *Event) Check(states States) error {
 		case e.Candidate == "":
 			return fieldErr("candidate", "is missing: a ratification names whose accession it ratifies")
 		case e.Step == "":
-			return fieldErr("step", "is missing: want parliament, head_of_state or deposit")
+			return fieldErr("step", "is missing: want parliament, procedure_completed, head_of_state or deposit")
 		case e.Candidate == e.States[0]:
 			return fieldErr("candidate", "a state does not ratify its own accession")
 		}

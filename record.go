@@ -23,6 +23,15 @@ type Record struct {
 	Recorded time.Time
 	Origin   Origin
 	Hash     []byte
+	// Recorder names who recorded a user's entry (a person's key comment or
+	// an API token's name); empty for the dataset.
+	Recorder string
+	// Signer is the ed25519 public key that signed the entry and Sig its
+	// signature over the entry's encoding without Sig. Entries recorded by
+	// users carry both; dataset entries are checked against the release
+	// embedded in the binary instead.
+	Signer []byte
+	Sig    []byte
 	Event
 }
 

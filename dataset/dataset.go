@@ -229,8 +229,10 @@ func parseEvent(file string, it *yaml.Node) (e alliance.Event, err error) {
 					e.Source.URL = s
 				case "title":
 					e.Source.Title = s
+				case "kind":
+					e.Source.Kind = alliance.SourceKind(s)
 				default:
-					return e, errAt(file, skv[0].Line, "source."+skv[0].Value, "unknown field (want url, title)")
+					return e, errAt(file, skv[0].Line, "source."+skv[0].Value, "unknown field (want url, title, kind)")
 				}
 			}
 		case "partner", "term", "on_accession", "consult_within_hours":

@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -13,9 +14,11 @@ import (
 // Version is the newest version of the canonical encoding. Every version ever
 // written stays decodable; testdata/ keeps golden files of each. Version 2
 // adds an agreement's terms, version 3 a position's stance and a poll's
-// survey, version 4 a retraction's target. Encode writes the oldest version
-// that can hold the event, so the encoding of every earlier event is unchanged.
-const Version = 4
+// survey, version 4 a retraction's target, version 5 (every field in one
+// shape) the source's kind, the recorder and an ed25519 signature. Encode
+// writes the oldest version that can hold the event, so the encoding of
+// every earlier event is unchanged.
+const Version = 5
 
 // wireV1 fixes the field order of encoding version 1. encoding/json writes
 // struct fields in declaration order, so the encoding of a value is unique.
@@ -56,8 +59,27 @@ type wireV4 struct {
 	Retracts int64 `json:"retracts"`
 }
 
-// Encode returns the canonical encoding of r (without its hash): version 2
-// for an event with terms, version 1 otherwise.
+// wireV5 holds every field: version 4's and version 3's, the source's kind,
+// who recorded the entry and its signature. Signer and Sig are standard
+// base64; Sig signs the encoding of the same record with Sig empty.
+type wireV5 struct {
+	wireV1
+	Terms    *alliance.Terms  `json:"terms,omitempty"`
+	Stance   *alliance.Stance `json:"stance,omitempty"`
+	Survey   *alliance.Survey `json:"survey,omitempty"`
+	Retracts int64            `json:"retracts,omitempty"`
+	Recorder string           `json:"recorder,omitempty"`
+	Signer   string           `json:"signer,omitempty"`
+	Sig      string           `json:"sig,omitempty"`
+}
+
+// needsV5 reports whether r has a field only version 5 holds.
+func needsV5(r *alliance.Record) bool {
+	return r.Source.Kind != "" || r.Recorder != "" || r.Signer != nil || r.Sig != nil
+}
+
+// Encode returns the canonical encoding of r (without its hash), in the
+// oldest version that holds all of its fields.
 func Encode(r *alliance.Record) []byte {
 	w := wireV1{
 		V:         1,
@@ -76,6 +98,10 @@ func Encode(r *alliance.Record) []byte {
 	}
 	var v any = w
 	switch {
+	case needsV5(r):
+		w.V = 5
+		v = wireV5{wireV1: w, Terms: r.Terms, Stance: r.Stance, Survey: r.Survey, Retracts: r.Retracts,
+			Recorder: r.Recorder, Signer: b64(r.Signer), Sig: b64(r.Sig)}
 	case r.Retracts != 0:
 		w.V = 4
 		v = wireV4{wireV1: w, Retracts: r.Retracts}
@@ -116,6 +142,8 @@ func Decode(body []byte) (*alliance.Record, error) {
 		target = &w
 	case 4:
 		target = &wireV4{}
+	case 5:
+		target = &wireV5{}
 	default:
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry has encoding version %d; this binary reads versions 1 to %d", ver.V, Version)
 	}
@@ -125,11 +153,22 @@ func Decode(body []byte) (*alliance.Record, error) {
 		return nil, alliance.Errorf(alliance.ECORRUPT, "entry does not decode: %v", err)
 	}
 	var retracts int64
+	var recorder string
+	var signer, sig []byte
 	switch t := target.(type) {
 	case *wireV2:
 		w.wireV1, w.Terms = t.wireV1, t.Terms
 	case *wireV4:
 		w.wireV1, retracts = t.wireV1, t.Retracts
+	case *wireV5:
+		w.wireV1, w.Terms, w.Stance, w.Survey, retracts, recorder = t.wireV1, t.Terms, t.Stance, t.Survey, t.Retracts, t.Recorder
+		var err error
+		if signer, err = unb64(t.Signer); err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "entry %d has a bad signer key: %v", t.Seq, err)
+		}
+		if sig, err = unb64(t.Sig); err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "entry %d has a bad signature encoding: %v", t.Seq, err)
+		}
 	}
 	rec, err := time.Parse(time.RFC3339Nano, w.Recorded)
 	if err != nil {
@@ -143,6 +182,9 @@ func Decode(body []byte) (*alliance.Record, error) {
 		Seq:      w.Seq,
 		Recorded: rec,
 		Origin:   alliance.Origin(w.Origin),
+		Recorder: recorder,
+		Signer:   signer,
+		Sig:      sig,
 		Event: alliance.Event{
 			Date: d, Type: alliance.EventType(w.Type), Org: alliance.Org(w.Org),
 			States: w.States, Candidate: w.Candidate, Step: alliance.Step(w.Step),
@@ -163,4 +205,18 @@ func Chain(prev, body []byte) []byte {
 	h.Write(prev)
 	h.Write(body)
 	return h.Sum(nil)
+}
+
+func b64(b []byte) string {
+	if b == nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func unb64(s string) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return base64.StdEncoding.Strict().DecodeString(s)
 }
