@@ -1,6 +1,13 @@
 package alliance
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// ErrDuplicate is wrapped by a store's Append when an entry records a fact
+// that already stands.
+var ErrDuplicate = errors.New("the fact is already recorded")
 
 // Entry is one stored event of the ledger as bytes: its canonical encoding
 // (which includes its sequence number, recording time and origin) and its
@@ -10,6 +17,12 @@ type Entry struct {
 	Seq  int64
 	Body []byte
 	Hash []byte
+	// Key is the identity of the fact the entry records (Event.Key); empty
+	// for an entry that records none. Retracts is the sequence number of the
+	// entry this one withdraws, or 0. Stores use both to keep a unique index
+	// of the facts that stand; neither is part of the hash chain.
+	Key      string
+	Retracts int64
 }
 
 // Store keeps the ledger's entries durably, in sequence order, append-only.
@@ -23,7 +36,10 @@ type Store interface {
 	// the entries build returns, which must continue the sequence. Either all
 	// of them are stored durably before Append returns nil, or none is. When
 	// another process holds the write lock, Append waits for it up to a
-	// timeout, then returns ECONFLICT. An error from build is returned as is.
+	// timeout, then returns ECONFLICT. An entry whose Key is the Key of an
+	// entry that stands (stored, and not withdrawn by a Retracts) is refused
+	// with an error wrapping ErrDuplicate, and nothing is stored. An error
+	// from build is returned as is.
 	Append(ctx context.Context, build func(head Entry) ([]Entry, error)) error
 
 	// Close releases the store.

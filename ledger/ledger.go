@@ -95,7 +95,7 @@ func (l *Ledger) Append(ctx context.Context, origin alliance.Origin, events []al
 	if origin == alliance.FromScenario {
 		return nil, alliance.Errorf(alliance.EINVALID, "scenario events are hypotheses and are never written to the factual chain")
 	}
-	recs, err := l.append(ctx, origin, events, -1)
+	recs, err := l.append(ctx, origin, events, -1, nil)
 	if err != nil {
 		return nil, fmt.Errorf("append %d events: %w", len(events), err)
 	}
@@ -104,8 +104,8 @@ func (l *Ledger) Append(ctx context.Context, origin alliance.Origin, events []al
 
 // append chains events after the store's head, in one transaction. With
 // expect >= 0 it appends only if the chain still ends at sequence expect, and
-// returns errStale otherwise.
-func (l *Ledger) append(ctx context.Context, origin alliance.Origin, events []alliance.Event, expect int64) ([]*alliance.Record, error) {
+// returns errStale otherwise. A non-nil signer signs each entry.
+func (l *Ledger) append(ctx context.Context, origin alliance.Origin, events []alliance.Event, expect int64, signer *Signer) ([]*alliance.Record, error) {
 	var out []*alliance.Record
 	err := l.store.Append(ctx, func(head alliance.Entry) ([]alliance.Entry, error) {
 		if expect >= 0 && head.Seq != expect {
@@ -118,9 +118,10 @@ func (l *Ledger) append(ctx context.Context, origin alliance.Origin, events []al
 		for i := range events {
 			seq++
 			r := &alliance.Record{Seq: seq, Recorded: recorded, Origin: origin, Event: events[i]}
+			signer.sign(r)
 			body := Encode(r)
 			r.Hash = Chain(prev, body)
-			entries[i] = alliance.Entry{Seq: seq, Body: body, Hash: r.Hash}
+			entries[i] = alliance.Entry{Seq: seq, Body: body, Hash: r.Hash, Key: r.Key(), Retracts: r.Retracts}
 			prev = r.Hash
 			out = append(out, r)
 		}
@@ -160,21 +161,27 @@ func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*al
 		if err != nil {
 			return nil, 0, err
 		}
+		// A dataset entry stands while the release holds the same event,
+		// content and all: a corrected source, title or note retracts the
+		// old entry and adds the new one.
 		want := make(map[string]bool, len(dataset))
 		for i := range dataset {
-			want[dataset[i].Key()] = true
+			want[Content(&dataset[i])] = true
 		}
-		have := map[string]bool{}
+		have := map[string]bool{} // keys of the facts that stand
+		loaded := map[string]bool{}
 		var todo []alliance.Event
 		for _, r := range Effective(recs) {
-			have[r.Key()] = true
-			if r.Origin == alliance.FromDataset && !want[r.Key()] {
+			if r.Origin == alliance.FromDataset && !want[Content(&r.Event)] {
 				todo = append(todo, alliance.Event{Date: r.Date, Type: alliance.Retraction, Org: r.Org, States: r.States,
 					Title: "retracted by a release of the dataset: " + r.Title, Source: r.Source, Retracts: r.Seq})
+				continue
 			}
+			have[r.Key()] = true
+			loaded[Content(&r.Event)] = true
 		}
 		for _, e := range dataset {
-			if !have[e.Key()] {
+			if !have[e.Key()] && !loaded[Content(&e)] {
 				todo = append(todo, e)
 				have[e.Key()] = true
 			}
@@ -186,8 +193,8 @@ func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*al
 		if n := len(recs); n > 0 {
 			lastSeq = recs[n-1].Seq
 		}
-		added, err := l.append(ctx, alliance.FromDataset, todo, lastSeq)
-		if errors.Is(err, errStale) {
+		added, err := l.append(ctx, alliance.FromDataset, todo, lastSeq, nil)
+		if errors.Is(err, errStale) || errors.Is(err, alliance.ErrDuplicate) {
 			continue // another process appended first: look again
 		} else if err != nil {
 			return nil, 0, fmt.Errorf("sync dataset: %w", err)

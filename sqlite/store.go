@@ -28,8 +28,10 @@ var migrations embed.FS
 
 // Store is an alliance.Store on a SQLite file.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
+	keyOf    KeyFunc
 }
 
 var _ alliance.Store = (*Store)(nil)
@@ -37,13 +39,30 @@ var _ alliance.Store = (*Store)(nil)
 // BusyTimeout is how long a writer waits for another process's lock.
 const BusyTimeout = 10 * time.Second
 
+// KeyFunc reads the identity of the fact an entry's body records and the
+// sequence number it retracts; the ledger provides it (ledger.KeyOf). The
+// store uses it to index entries stored before it kept that index.
+type KeyFunc func(body []byte) (key string, retracts int64, err error)
+
+// Options are the optional settings of OpenWith.
+type Options struct {
+	// KeyOf fills the index of standing facts for entries stored by an older
+	// binary. Without it, those entries are not in the index and only the
+	// ledger's own check (in the same transaction) prevents their duplicates.
+	KeyOf KeyFunc
+}
+
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. A file that is not a SQLite database is ECORRUPT; it is not
 // touched.
 func Open(ctx context.Context, path string) (*Store, error) {
-	// The driver reads the path as a URI: "?" and "#" would cut it short.
-	if strings.ContainsAny(path, "?#") {
-		return nil, alliance.Errorf(alliance.EINVALID, "database path %q contains ? or #, which SQLite's file URI cannot hold: choose another name", path)
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -56,15 +75,55 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, keyOf: opt.KeyOf}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.fillFacts(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+// OpenReadOnly opens an existing alliance ledger without writing anything:
+// no schema, no journal mode change, no file created beside it. It works on
+// read-only media. A missing file is ENOTFOUND; a file that is not an
+// alliance ledger (another program's database, an empty file, an older or
+// newer schema this binary cannot read) is ECORRUPT, and is not touched.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, alliance.Errorf(alliance.ENOTFOUND, "no database at %s", path)
+	}
+	var last error
+	// mode=ro still needs the WAL's shared-memory file; on read-only media
+	// that cannot be made, and immutable=1 reads the file as it lies.
+	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
+		dsn := fmt.Sprintf("file:%s?%s&_pragma=busy_timeout(%d)&_pragma=query_only(1)", path, mode, BusyTimeout.Milliseconds())
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		s := &Store{db: db, path: path, readOnly: true}
+		if err := s.checkLedger(ctx); err != nil {
+			db.Close()
+			last = err
+			if alliance.ErrorCode(err) == alliance.ECORRUPT {
+				return nil, err
+			}
+			continue
+		}
+		return s, nil
+	}
+	return nil, last
+}
+
+// checkLedger makes sure the database is an alliance ledger this binary reads.
+func (s *Store) checkLedger(ctx context.Context) error {
 	var version int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return s.mapErr("read schema version", err)
@@ -73,7 +132,69 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list migrations: %w", err)
 	}
+	var cols []string
+	rows, err := s.db.QueryContext(ctx, "SELECT name FROM pragma_table_info('entries') ORDER BY cid")
+	if err != nil {
+		return s.mapErr("read schema", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return s.mapErr("read schema", err)
+		}
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		return s.mapErr("read schema", err)
+	}
+	switch {
+	case version == 0 || !slices.Equal(cols, []string{"seq", "body", "hash"}):
+		return alliance.Errorf(alliance.ECORRUPT, "%s is not an alliance ledger (no entries table of the ledger's shape, schema version %d): it was left untouched", s.path, version)
+	case version > len(names):
+		return alliance.Errorf(alliance.ECORRUPT, "%s has schema version %d, newer than this binary knows (%d): use a newer alliance", s.path, version, len(names))
+	}
+	return nil
+}
+
+func checkPath(path string) error {
+	// The driver reads the path as a URI: "?" and "#" would cut it short.
+	if strings.ContainsAny(path, "?#") {
+		return alliance.Errorf(alliance.EINVALID, "database path %q contains ? or #, which SQLite's file URI cannot hold: choose another name", path)
+	}
+	return nil
+}
+
+// migrate applies the migrations this database lacks, in one write
+// transaction that reads the schema version under the lock, so that
+// processes opening a new database at the same time each see the schema
+// either absent or complete.
+func (s *Store) migrate(ctx context.Context) (err error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
 	slices.Sort(names)
+	var version int
+	// A cheap check outside the lock first: most opens find the schema current.
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return s.mapErr("read schema version", err)
+	}
+	if version == len(names) {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		return s.mapErr("begin migration", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return s.mapErr("read schema version", err)
+	}
 	if version > len(names) {
 		return alliance.Errorf(alliance.EINVALID, "database %s has schema version %d, newer than this binary knows (%d): use a newer alliance", s.path, version, len(names))
 	}
@@ -82,23 +203,95 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read migration %s: %w", names[i], err)
 		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return s.mapErr("begin migration", err)
-		}
 		if _, err := tx.ExecContext(ctx, string(b)); err != nil {
-			tx.Rollback()
 			return s.mapErr("migrate "+filepath.Base(names[i]), err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return s.mapErr("set schema version", err)
-		}
-		if err := tx.Commit(); err != nil {
-			return s.mapErr("commit migration", err)
-		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(names))); err != nil {
+		return s.mapErr("set schema version", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.mapErr("commit migration", err)
 	}
 	return nil
+}
+
+// fillFacts indexes the standing facts of entries stored before the index
+// existed. It runs only when the index is empty and the ledger is not.
+func (s *Store) fillFacts(ctx context.Context) (err error) {
+	if s.keyOf == nil {
+		return nil
+	}
+	var need bool
+	if err := s.db.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM facts) AND EXISTS (SELECT 1 FROM entries)").Scan(&need); err != nil {
+		return s.mapErr("check fact index", err)
+	}
+	if !need {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.mapErr("begin fact index", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	rows, err := tx.QueryContext(ctx, "SELECT seq, body FROM entries ORDER BY seq")
+	if err != nil {
+		return s.mapErr("read entries", err)
+	}
+	var es []rowEntry
+	for rows.Next() {
+		var seq int64
+		var body []byte
+		if err := rows.Scan(&seq, &body); err != nil {
+			rows.Close()
+			return s.mapErr("read entry", err)
+		}
+		es = append(es, rowEntry{seq, body})
+	}
+	rows.Close()
+	for _, e := range es {
+		key, retracts, err := s.keyOf(e.Body)
+		if err != nil {
+			// A broken entry is verify's to report; the index skips it.
+			continue
+		}
+		if err := indexFact(ctx, tx, e.Seq, key, retracts, true); err != nil {
+			return s.mapErr("fill fact index", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return s.mapErr("commit fact index", err)
+	}
+	return nil
+}
+
+// rowEntry is a stored row as fillFacts reads it.
+type rowEntry struct {
+	Seq  int64
+	Body []byte
+}
+
+// indexFact keeps the index of standing facts for one appended entry. With
+// lenient, a second copy of a fact (stored by an older binary) is skipped.
+func indexFact(ctx context.Context, tx *sql.Tx, seq int64, key string, retracts int64, lenient bool) error {
+	if retracts > 0 {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM facts WHERE seq = ?", retracts); err != nil {
+			return err
+		}
+	}
+	if key == "" {
+		return nil
+	}
+	q := "INSERT INTO facts (key, seq) VALUES (?, ?)"
+	if lenient {
+		q = "INSERT OR IGNORE INTO facts (key, seq) VALUES (?, ?)"
+	}
+	_, err := tx.ExecContext(ctx, q, key, seq)
+	return err
 }
 
 // Path returns the database file's path.
@@ -127,6 +320,9 @@ func (s *Store) Entries(ctx context.Context) ([]alliance.Entry, error) {
 
 // Append implements alliance.Store.
 func (s *Store) Append(ctx context.Context, build func(head alliance.Entry) ([]alliance.Entry, error)) (err error) {
+	if s.readOnly {
+		return alliance.Errorf(alliance.EINVALID, "database %s was opened read-only", s.path)
+	}
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock now
 	if err != nil {
 		return s.mapErr("begin append", err)
@@ -160,6 +356,12 @@ func (s *Store) Append(ctx context.Context, build func(head alliance.Entry) ([]a
 		if _, err := stmt.ExecContext(ctx, e.Seq, e.Body, e.Hash); err != nil {
 			return s.mapErr(fmt.Sprintf("append event %d", e.Seq), err)
 		}
+		if err := indexFact(ctx, tx, e.Seq, e.Key, e.Retracts, false); err != nil {
+			if isConstraint(err) {
+				return fmt.Errorf("append event %d: %w", e.Seq, alliance.ErrDuplicate)
+			}
+			return s.mapErr(fmt.Sprintf("index event %d", e.Seq), err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return s.mapErr("commit append", err)
@@ -169,6 +371,11 @@ func (s *Store) Append(ctx context.Context, build func(head alliance.Entry) ([]a
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
+
+func isConstraint(err error) bool {
+	var se *sqlite3.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_CONSTRAINT
+}
 
 // mapErr turns driver errors into domain errors by SQLite's result code,
 // never by message text.

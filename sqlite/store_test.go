@@ -59,7 +59,7 @@ func crashWriter(path string) {
 	l := ledger.New(s, nil)
 	for i := 0; ; i++ {
 		ev := alliance.Event{Date: alliance.MustDate("2024-03-07"), Type: alliance.Milestone, Org: alliance.NATO,
-			States: []string{"SE"}, Title: fmt.Sprintf("crash test event %d", i),
+			States: []string{"SE"}, Title: fmt.Sprintf("crash test event %d of writer %d", i, os.Getpid()),
 			Source: alliance.Source{URL: "https://example.org", Title: "test"}}
 		recs, err := l.Append(ctx, alliance.FromUser, []alliance.Event{ev})
 		if err != nil {
