@@ -29,6 +29,7 @@ func TestDependencyRule(t *testing.T) {
 		{"alliance/accession", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
 		{"alliance/dataset", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
 		{"alliance/sqlite", []string{"alliance/http", "alliance/cmd", "alliance/ledger", "alliance/accession"}},
+		{"alliance/auth", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
 	} {
 		for _, d := range deps(tc.pkg) {
 			if d == tc.pkg || (tc.pkg != "alliance" && d == "alliance") {

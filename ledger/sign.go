@@ -27,13 +27,8 @@ func (s *Signer) sign(r *alliance.Record) {
 }
 
 // Keyring is a set of trusted ed25519 public keys, by their standard base64
-// encoding, each with a name for messages.
+// encoding, each with a name for messages (auth reads them from files).
 type Keyring map[string]string
-
-// Add trusts pub under name.
-func (k Keyring) Add(pub ed25519.PublicKey, name string) {
-	k[base64.StdEncoding.EncodeToString(pub)] = name
-}
 
 // checkSignature reports why r's signature does not hold, or nil.
 func checkSignature(r *alliance.Record, trusted Keyring) error {
@@ -70,4 +65,3 @@ func KeyOf(body []byte) (string, int64, error) {
 	}
 	return r.Key(), r.Retracts, nil
 }
-

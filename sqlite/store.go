@@ -99,10 +99,16 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, alliance.Errorf(alliance.ENOTFOUND, "no database at %s", path)
 	}
+	// mode=ro reads the write-ahead log too, but needs its shared-memory
+	// file and creates it when missing. Without a log (the last writer
+	// closed cleanly) the file is complete as it lies, and immutable=1 reads
+	// it without creating anything; so does the fallback on read-only media.
+	modes := []string{"mode=ro", "mode=ro&immutable=1"}
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		modes = modes[1:]
+	}
 	var last error
-	// mode=ro still needs the WAL's shared-memory file; on read-only media
-	// that cannot be made, and immutable=1 reads the file as it lies.
-	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
+	for _, mode := range modes {
 		dsn := fmt.Sprintf("file:%s?%s&_pragma=busy_timeout(%d)&_pragma=query_only(1)", path, mode, BusyTimeout.Milliseconds())
 		db, err := sql.Open("sqlite", dsn)
 		if err != nil {

@@ -54,7 +54,8 @@ func commands() []command {
 		{"border", "length of NATO's land border with Russia or Belarus on a date, or in a scenario", (*App).border},
 		{"map", "the Membership Action Plan record: days to join with and without a MAP", (*App).mapPlan},
 		{"claims", "the op-ed's claims checked against the model, with computed verdicts and sources", (*App).claims},
-		{"verify", "recompute the hash chain and check the dataset rules", (*App).verify},
+		{"verify", "check the ledger read-only: hash chain, signatures, release, a saved head", (*App).verify},
+		{"head", "print the ledger's head (entries and last hash) to save, publish or witness", (*App).head},
 		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
 	}
 }
@@ -235,7 +236,7 @@ func (a *App) open(ctx context.Context, dbFlag string, sync bool) (*world, error
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(ctx, path)
+	st, err := sqlite.OpenWith(ctx, path, sqlite.Options{KeyOf: ledger.KeyOf})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"alliance"
 	"alliance/dataset"
+	"alliance/ledger"
 	"alliance/tidy"
 )
 
@@ -38,23 +39,40 @@ func (a *App) record(ctx context.Context, args []string) error {
 	if len(evs) == 0 {
 		return alliance.Errorf(alliance.EINVALID, "%s holds no events", pos[0])
 	}
-	var have []alliance.Event
-	for _, r := range w.history.Records() {
-		have = append(have, r.Event)
-	}
-	if err := dataset.Check(have, evs); err != nil {
+	key, keyPath, created, err := a.userKey()
+	if err != nil {
 		return err
 	}
-	recs, err := w.ledger.Append(ctx, alliance.FromUser, dataset.Events(evs))
+	if created {
+		fmt.Fprintf(a.Stderr, "alliance: created your signing key %s (trusted in the keyring beside it); keep it private, share the keyring line:\n  %s\n", keyPath, key.PublicLine())
+	}
+	signer := &ledger.Signer{Name: key.Name, Key: key.Private}
+	out, err := w.ledger.Record(ctx, dataset.Events(evs), signer, func(standing []*alliance.Record, todo []int) error {
+		have := make([]alliance.Event, len(standing))
+		for i, r := range standing {
+			have[i] = r.Event
+		}
+		sel := make([]dataset.Located, len(todo))
+		for i, j := range todo {
+			sel[i] = evs[j]
+		}
+		return dataset.Check(have, sel)
+	})
 	if err != nil {
 		return err
 	}
 	if *f.json {
-		return a.printJSON(tidy.Events(recs))
+		return a.printJSON(struct {
+			Recorded []tidy.Event `json:"recorded"`
+			Already  int          `json:"already_recorded"`
+		}{tidy.Events(out.Stored), len(out.Already)})
 	}
-	for _, r := range recs {
-		fmt.Fprintf(a.Stdout, "recorded event %d: %s %s %s\n", r.Seq, r.Date, r.Type, r.Title)
+	for _, e := range out.Already {
+		fmt.Fprintf(a.Stdout, "already recorded, skipped: %s %s %s\n", e.Date, e.Type, term(e.Title))
 	}
-	fmt.Fprintf(a.Stdout, "%d events recorded in %s\n", len(recs), w.store.Path())
+	for _, r := range out.Stored {
+		fmt.Fprintf(a.Stdout, "recorded event %d: %s %s %s\n", r.Seq, r.Date, r.Type, term(r.Title))
+	}
+	fmt.Fprintf(a.Stdout, "%d events recorded in %s, signed by %s\n", len(out.Stored), w.store.Path(), key.Name)
 	return nil
 }
