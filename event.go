@@ -185,6 +185,9 @@ func (e *Event) Concerns(code string) bool {
 // field present that its type needs, no field its type forbids, every code
 // known. It returns an EINVALID error naming the field.
 func (e *Event) Check(states States) error {
+	if err := e.checkLimits(); err != nil {
+		return err
+	}
 	switch {
 	case e.Date.IsZero():
 		return fieldErr("date", "is missing")

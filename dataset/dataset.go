@@ -4,7 +4,10 @@
 package dataset
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"path"
@@ -91,18 +94,41 @@ func isCode(s string) bool {
 	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }
 
-// parseList parses b as a YAML sequence of mappings and returns the mappings.
+// Limits on one data file: every write path reads files through here.
+const (
+	MaxFileBytes       = 2 << 20
+	MaxEntriesPerFile  = 2000
+	maxYAMLErrorQuoted = 100
+)
+
+// parseList parses b as one YAML document holding a sequence of mappings and
+// returns the mappings.
 func parseList(file string, b []byte) ([]*yaml.Node, error) {
+	if len(b) > MaxFileBytes {
+		return nil, alliance.Errorf(alliance.EINVALID, "%s: the file is %d bytes; the limit is %d (split it)", file, len(b), MaxFileBytes)
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", file, clip(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	if doc.Kind == 0 { // empty file
 		return nil, nil
 	}
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		line := second.Line
+		if len(second.Content) > 0 {
+			line = second.Content[0].Line
+		}
+		return nil, errAt(file, line, "", "a second YAML document (after ---): a file holds one list of entries")
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.SequenceNode {
 		return nil, errAt(file, root.Line, "", "want a list of entries (each starting with \"- \")")
+	}
+	if n := len(root.Content); n > MaxEntriesPerFile {
+		return nil, errAt(file, root.Content[MaxEntriesPerFile].Line, "", "the file has %d entries; the limit is %d (split it)", n, MaxEntriesPerFile)
 	}
 	for _, it := range root.Content {
 		if it.Kind != yaml.MappingNode {
@@ -117,6 +143,25 @@ func parseList(file string, b []byte) ([]*yaml.Node, error) {
 		}
 	}
 	return root.Content, nil
+}
+
+// clip shortens a message that quotes input to about 100 characters.
+func clip(s string) string {
+	if r := []rune(s); len(r) > maxYAMLErrorQuoted {
+		return string(r[:maxYAMLErrorQuoted]) + "…"
+	}
+	return s
+}
+
+// CheckNotFuture refuses events dated after today: the ledger records facts,
+// not plans (a scenario says what may happen).
+func CheckNotFuture(evs []Located, today alliance.Date) error {
+	for _, e := range evs {
+		if e.Date.After(today) {
+			return alliance.Errorf(alliance.EINVALID, "%s: date: %s is after today (%s): the ledger records what has happened; use a scenario for what may", e.Where(), e.Date, today)
+		}
+	}
+	return nil
 }
 
 // pairs returns a mapping node's key/value pairs.

@@ -23,6 +23,13 @@ func (a *App) record(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return alliance.Errorf(alliance.EINVALID, "record needs one file of events, e.g. `alliance record ratification.yaml`")
 	}
+	fi, err := os.Stat(pos[0])
+	if err != nil {
+		return alliance.Errorf(alliance.EINVALID, "cannot read %s: %v", pos[0], err)
+	}
+	if fi.Size() > dataset.MaxFileBytes {
+		return alliance.Errorf(alliance.EINVALID, "%s is %d bytes; the limit is %d (split it)", pos[0], fi.Size(), dataset.MaxFileBytes)
+	}
 	b, err := os.ReadFile(pos[0])
 	if err != nil {
 		return alliance.Errorf(alliance.EINVALID, "cannot read %s: %v", pos[0], err)
@@ -38,6 +45,9 @@ func (a *App) record(ctx context.Context, args []string) error {
 	}
 	if len(evs) == 0 {
 		return alliance.Errorf(alliance.EINVALID, "%s holds no events", pos[0])
+	}
+	if err := dataset.CheckNotFuture(evs, a.today()); err != nil {
+		return err
 	}
 	key, keyPath, created, err := a.userKey()
 	if err != nil {
