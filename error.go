@@ -14,6 +14,7 @@ const (
 	EFORBIDDEN    = "EFORBIDDEN"    // HTTP 403
 	ECORRUPT      = "ECORRUPT"      // a hash chain or database that does not verify: exit 3
 	EINTERNAL     = "EINTERNAL"     // HTTP 500
+	EBUSY         = "EBUSY"         // too many requests for an expensive answer: HTTP 429, exit 1
 )
 
 // Error is an error a user may read: a code from the list above and a sentence.

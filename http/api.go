@@ -44,12 +44,10 @@ func (s *Server) routes() {
 		w.Header().Set("Content-Type", "application/json")
 		return json.NewEncoder(w).Encode(map[string]any{"status": "ok", "events": s.svc.History.Len(), "version": s.svc.Version})
 	})
+	metricsH := s.metricsHandler()
 	s.handle("GET /metrics", "metrics", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
-		var b strings.Builder
-		s.metrics.write(&b)
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		_, err := w.Write([]byte(b.String()))
-		return err
+		metricsH.ServeHTTP(w, r)
+		return nil
 	})
 	s.pageRoutes()
 }
@@ -394,6 +392,11 @@ func (s *Server) scenario(q *query) (forecast.Scenario, error) {
 const maxRuns = 2_000_000
 
 func (s *Server) timetable(ctx context.Context, q *query, code string, progress func(done, total int)) (*forecast.Result, error) {
+	leave, err := s.forecasts.enter(ctx, clientFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	sc, err := s.scenario(q)
 	if err != nil {
 		return nil, err

@@ -2,13 +2,14 @@ package http
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	nethttp "net/http"
-	"sort"
-	"strings"
-	"sync"
+	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 type routeKey struct{}
@@ -67,80 +68,52 @@ func (s *Server) observe(next nethttp.Handler) nethttp.Handler {
 	})
 }
 
-// buckets are the upper bounds, in seconds, of the latency histogram.
-var buckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5}
-
-type series struct {
-	count  map[int]int64 // by status
-	hist   []int64       // per bucket, cumulative at export
-	sum    float64
-	number int64
-}
-
-// metrics are Prometheus-style counters and latency histograms per route.
+// metrics are the server's Prometheus metrics, in a registry of its own
+// (not the global one), so that several servers in one process (tests) do
+// not collide.
 type metrics struct {
-	mu     sync.Mutex
-	routes map[string]*series
-	start  time.Time
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics { return &metrics{routes: map[string]*series{}, start: time.Now()} }
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alliance_http_requests_total", Help: "HTTP requests by route and status.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "alliance_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5},
+		}, []string{"route"}),
+	}
+	start := time.Now()
+	m.reg.MustRegister(m.requests, m.duration,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "alliance_uptime_seconds", Help: "Seconds since the server started."},
+			func() float64 { return time.Since(start).Seconds() }),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
 
 func (m *metrics) observe(route string, status int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s := m.routes[route]
-	if s == nil {
-		s = &series{count: map[int]int64{}, hist: make([]int64, len(buckets))}
-		m.routes[route] = s
-	}
-	s.count[status]++
-	sec := d.Seconds()
-	for i, b := range buckets {
-		if sec <= b {
-			s.hist[i]++
-			break
-		}
-	}
-	s.sum += sec
-	s.number++
+	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// write writes the metrics in the Prometheus text exposition format.
-func (m *metrics) write(w *strings.Builder) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	routes := make([]string, 0, len(m.routes))
-	for r := range m.routes {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	fmt.Fprintln(w, "# HELP alliance_http_requests_total HTTP requests by route and status.")
-	fmt.Fprintln(w, "# TYPE alliance_http_requests_total counter")
-	for _, r := range routes {
-		codes := make([]int, 0)
-		for c := range m.routes[r].count {
-			codes = append(codes, c)
-		}
-		sort.Ints(codes)
-		for _, c := range codes {
-			fmt.Fprintf(w, "alliance_http_requests_total{route=%q,code=\"%d\"} %d\n", r, c, m.routes[r].count[c])
-		}
-	}
-	fmt.Fprintln(w, "# HELP alliance_http_request_duration_seconds HTTP request latency by route.")
-	fmt.Fprintln(w, "# TYPE alliance_http_request_duration_seconds histogram")
-	for _, r := range routes {
-		s := m.routes[r]
-		var cum int64
-		for i, b := range buckets {
-			cum += s.hist[i]
-			fmt.Fprintf(w, "alliance_http_request_duration_seconds_bucket{route=%q,le=\"%g\"} %d\n", r, b, cum)
-		}
-		fmt.Fprintf(w, "alliance_http_request_duration_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", r, s.number)
-		fmt.Fprintf(w, "alliance_http_request_duration_seconds_sum{route=%q} %g\n", r, s.sum)
-		fmt.Fprintf(w, "alliance_http_request_duration_seconds_count{route=%q} %d\n", r, s.number)
-	}
-	fmt.Fprintln(w, "# HELP alliance_uptime_seconds Seconds since the server started.")
-	fmt.Fprintln(w, "# TYPE alliance_uptime_seconds gauge")
-	fmt.Fprintf(w, "alliance_uptime_seconds %g\n", time.Since(m.start).Seconds())
+// register adds the server's own gauges (cache size, forecasts running).
+func (s *Server) registerGauges() {
+	s.metrics.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "alliance_cache_bytes", Help: "Bytes held by the answer cache (its weight)."},
+			func() float64 { return float64(s.cache.WeightedSize()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "alliance_forecasts_running", Help: "Forecasts running now."},
+			func() float64 { return float64(len(s.forecasts.slots)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "alliance_forecasts_waiting", Help: "Forecasts waiting for a slot."},
+			func() float64 { return float64(s.forecasts.waiting.Load()) }),
+	)
+}
+
+// metricsHandler serves the registry in the Prometheus exposition format.
+func (s *Server) metricsHandler() nethttp.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
 }

@@ -74,11 +74,8 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-	gw, done := withGzip(w, r)
-	defer done()
-	gw.WriteHeader(status)
-	_, err := gw.Write(buf.Bytes())
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
@@ -94,9 +91,7 @@ func (s *Server) pageRoutes() {
 	s.mux.Handle("GET /assets/", nethttp.StripPrefix("/assets/", nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		setRoute(r, "assets")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		gw, done := withGzip(w, r)
-		defer done()
-		files.ServeHTTP(gw, r)
+		files.ServeHTTP(w, r)
 	})))
 	s.handle("GET /{$}", "page_map", s.pageMap)
 	s.handle("GET /state/{code}", "page_state", s.pageState)

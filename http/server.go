@@ -12,16 +12,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"io"
 	"log/slog"
 	"net"
 	nethttp "net/http"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/maypok86/otter/v2"
 
 	"alliance"
 	"alliance/claims"
@@ -52,7 +52,9 @@ type Server struct {
 	mux       *nethttp.ServeMux
 	log       *slog.Logger
 	metrics   *metrics
-	cache     sync.Map // ETag-able answers: key -> *cached
+	opt       Options
+	cache     *otter.Cache[string, *cached] // ETag-able answers, bounded by bytes
+	forecasts *gate
 	countries []country
 	pages     map[string]*template.Template
 }
@@ -64,12 +66,28 @@ type cached struct {
 	etag        string
 }
 
-// NewServer returns a server over svc that logs to log.
+// NewServer returns a server over svc that logs to log, with the default
+// limits.
 func NewServer(svc *Service, log *slog.Logger) *Server {
+	return NewServerWith(svc, log, DefaultOptions())
+}
+
+// NewServerWith returns a server over svc with the limits in opt (zero
+// fields take their defaults).
+func NewServerWith(svc *Service, log *slog.Logger, opt Options) *Server {
 	if svc.Now == nil {
 		svc.Now = time.Now
 	}
-	s := &Server{svc: svc, mux: nethttp.NewServeMux(), log: log, metrics: newMetrics()}
+	opt.defaults()
+	s := &Server{svc: svc, mux: nethttp.NewServeMux(), log: log, metrics: newMetrics(), opt: opt}
+	s.cache = otter.Must(&otter.Options[string, *cached]{
+		MaximumWeight: uint64(opt.CacheBytes),
+		Weigher: func(key string, c *cached) uint32 {
+			return uint32(min(len(key)+len(c.body)+len(c.gz)+len(c.etag)+128, 1<<31))
+		},
+	})
+	s.forecasts = newGate(opt)
+	s.registerGauges()
 	shapes, err := geo.Shapes(worldatlas.Countries110m, "countries")
 	if err != nil {
 		// The embedded data is part of the binary: failing here is a build error.
@@ -81,8 +99,17 @@ func NewServer(svc *Service, log *slog.Logger) *Server {
 	return s
 }
 
-// Handler returns the server's handler with its middleware.
-func (s *Server) Handler() nethttp.Handler { return s.observe(s.mux) }
+// Handler returns the server's handler with its middleware: metrics and
+// logs, then hygiene (hosts, paths, body limits, security headers), then
+// compression. Answers already compressed (the cache keeps them so) and
+// partial answers (Range) pass through uncompressed by gzhttp's rules.
+func (s *Server) Handler() nethttp.Handler {
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed))
+	if err != nil {
+		panic(fmt.Sprintf("gzip wrapper: %v", err)) // constant options: a build error
+	}
+	return s.observe(s.hygiene(gz(s.mux)))
+}
 
 // Serve listens on addr until ctx ends, then shuts down gracefully.
 // ready, if not nil, receives the address actually listened on.
@@ -91,7 +118,10 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(net.Addr)) e
 	if err != nil {
 		return alliance.Errorf(alliance.EINVALID, "cannot listen on %s: %v", addr, err)
 	}
-	srv := &nethttp.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+	// WriteTimeout cuts clients that do not read; streams extend their own
+	// deadline as they write (see stream.go).
+	srv := &nethttp.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: WriteTimeout, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	if ready != nil {
 		ready(ln.Addr())
@@ -131,7 +161,11 @@ var statusOf = map[string]int{
 	alliance.EFORBIDDEN:    nethttp.StatusForbidden,
 	alliance.ECORRUPT:      nethttp.StatusInternalServerError,
 	alliance.EINTERNAL:     nethttp.StatusInternalServerError,
+	alliance.EBUSY:         nethttp.StatusTooManyRequests,
 }
+
+// WriteTimeout is how long the server gives itself to write an answer.
+const WriteTimeout = 60 * time.Second
 
 // Error writes err as {"error":{"code":…,"message":…}} (or a page, for
 // pages) with its status: the server's one way out for errors.
@@ -140,6 +174,9 @@ func (s *Server) Error(w nethttp.ResponseWriter, r *nethttp.Request, err error) 
 	status := statusOf[code]
 	if code == alliance.EINTERNAL || code == alliance.ECORRUPT {
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	if code == alliance.EBUSY {
+		w.Header().Set("Retry-After", "5")
 	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
 		s.errorPage(w, r, status, alliance.ErrorMessage(err))
@@ -173,6 +210,8 @@ func (s *Server) cacheKey(r *nethttp.Request) string {
 	}
 	sort.Strings(keys)
 	var b strings.Builder
+	b.WriteString(s.svc.Version)
+	b.WriteByte(' ')
 	b.WriteString(r.URL.Path)
 	for _, k := range keys {
 		b.WriteString("&" + k + "=" + strings.Join(q[k], ","))
@@ -201,18 +240,10 @@ func (s *Server) writeBody(w nethttp.ResponseWriter, r *nethttp.Request, ctype s
 	return nil
 }
 
-// maxCached bounds the answer cache; past it, new answers are not kept.
-const maxCached = 4096
-
-var cachedCount atomic.Int64
-
+// storeCache keeps an answer; the cache evicts the least valuable answers
+// past its byte budget.
 func (s *Server) storeCache(r *nethttp.Request, c *cached) {
-	if cachedCount.Load() >= maxCached {
-		return
-	}
-	if _, loaded := s.cache.LoadOrStore(s.cacheKey(r), c); !loaded {
-		cachedCount.Add(1)
-	}
+	s.cache.Set(s.cacheKey(r), c)
 }
 
 func (s *Server) serveCached(w nethttp.ResponseWriter, r *nethttp.Request, c *cached) {
@@ -237,8 +268,8 @@ func (s *Server) serveCached(w nethttp.ResponseWriter, r *nethttp.Request, c *ca
 
 // fromCache serves a cached answer if there is one.
 func (s *Server) fromCache(w nethttp.ResponseWriter, r *nethttp.Request) bool {
-	if v, ok := s.cache.Load(s.cacheKey(r)); ok {
-		s.serveCached(w, r, v.(*cached))
+	if c, ok := s.cache.GetIfPresent(s.cacheKey(r)); ok {
+		s.serveCached(w, r, c)
 		return true
 	}
 	return false
@@ -254,24 +285,3 @@ func (s *Server) cachedJSON(h handler) handler {
 		return h(w, r)
 	}
 }
-
-// gzipWriter compresses what a page handler writes.
-type gzipWriter struct {
-	nethttp.ResponseWriter
-	zw *gzip.Writer
-}
-
-func (g *gzipWriter) Write(b []byte) (int, error) { return g.zw.Write(b) }
-
-// withGzip compresses uncached answers (pages) for clients that accept it.
-func withGzip(w nethttp.ResponseWriter, r *nethttp.Request) (nethttp.ResponseWriter, func()) {
-	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		return w, func() {}
-	}
-	w.Header().Set("Content-Encoding", "gzip")
-	w.Header().Set("Vary", "Accept-Encoding")
-	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
-	return &gzipWriter{ResponseWriter: w, zw: zw}, func() { zw.Close() }
-}
-
-var _ io.Writer = (*gzipWriter)(nil)

@@ -374,7 +374,7 @@ func TestOperations(t *testing.T) {
 	}
 	get(t, "/api/v1/members")
 	_, m := get(t, "/metrics")
-	if !strings.Contains(string(m), `alliance_http_requests_total{route="members",code="200"}`) || !strings.Contains(string(m), "alliance_http_request_duration_seconds_bucket") {
+	if !strings.Contains(string(m), `alliance_http_requests_total{code="200",route="members"}`) || !strings.Contains(string(m), "alliance_http_request_duration_seconds_bucket") {
 		t.Errorf("metrics:\n%s", m)
 	}
 }
