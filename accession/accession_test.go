@@ -268,3 +268,49 @@ func TestEUTreatyStages(t *testing.T) {
 		t.Errorf("ratifiers = %d, want %d (the EU's members)", got, want)
 	}
 }
+
+// TestEURatifications checks the members' deposits of the 2003, 2005 and
+// 2011 accession treaties on the real dataset.
+func TestEURatifications(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	for _, tc := range []struct {
+		cand, joined string
+		ratifiers    int
+	}{
+		{"CZ", "2004-05-01", 15}, {"MT", "2004-05-01", 15}, {"BG", "2007-01-01", 25}, {"RO", "2007-01-01", 25}, {"HR", "2013-07-01", 27},
+	} {
+		st := accession.StatusOf(h, states, alliance.EU, tc.cand, alliance.MustDate(tc.joined))
+		if st.Stage != accession.StageMember || st.Joined.String() != tc.joined {
+			t.Errorf("%s on %s: stage %s, joined %s; want member since %s", tc.cand, tc.joined, st.Stage, st.Joined, tc.joined)
+		}
+		if got := len(st.Ratified); got != tc.ratifiers || len(st.Undated) != 0 {
+			t.Errorf("%s: %d members ratified on a known date, %d undated; want %d and none", tc.cand, got, len(st.Undated), tc.ratifiers)
+		}
+	}
+	for _, tc := range []struct {
+		cand, at string
+		want     accession.Stage
+	}{
+		{"BG", "2005-04-24", accession.StageNone},
+		{"BG", "2005-04-25", accession.StageTreatySigned},
+		{"BG", "2005-09-27", accession.StageTreatySigned},
+		{"BG", "2005-09-28", accession.StageRatifying}, // Slovakia deposits first
+		{"HR", "2011-12-09", accession.StageTreatySigned},
+		{"HR", "2012-03-19", accession.StageRatifying},
+	} {
+		if got := accession.StatusOf(h, states, alliance.EU, tc.cand, alliance.MustDate(tc.at)).Stage; got != tc.want {
+			t.Errorf("EU: %s on %s: stage %s, want %s", tc.cand, tc.at, got, tc.want)
+		}
+	}
+	// Germany was the last member to deposit for Croatia, on 21 June 2013.
+	st := accession.StatusOf(h, states, alliance.EU, "HR", alliance.MustDate("2013-06-20"))
+	if got, want := st.Pending, []string{"DE"}; !slices.Equal(got, want) {
+		t.Errorf("Croatia's pending ratifiers on 2013-06-20 = %v, want %v", got, want)
+	}
+	// Greece, Luxembourg, Belgium and the Netherlands had not yet deposited
+	// for the 2004 enlargement on 2004-03-01.
+	st = accession.StatusOf(h, states, alliance.EU, "PL", alliance.MustDate("2004-03-01"))
+	if got, want := st.Pending, []string{"BE", "GR", "LU", "NL"}; !slices.Equal(got, want) {
+		t.Errorf("Poland's pending ratifiers on 2004-03-01 = %v, want %v", got, want)
+	}
+}
