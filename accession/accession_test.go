@@ -220,6 +220,8 @@ func TestEUStages(t *testing.T) {
 		{"GE", "2023-12-13", accession.StageApplied},
 		{"GE", "2023-12-14", accession.StageCandidate},
 		{"FI", "1995-01-01", accession.StageMember},
+		{"HR", "2003-02-21", accession.StageApplied},
+		{"HR", "2008-01-01", accession.StageNegotiating},
 	} {
 		if got := accession.StatusOf(h, states, alliance.EU, tc.cand, alliance.MustDate(tc.at)).Stage; got != tc.want {
 			t.Errorf("EU: %s on %s: stage %s, want %s", tc.cand, tc.at, got, tc.want)
