@@ -20,14 +20,27 @@ import (
 // Stage is how far a candidate has come on a date.
 type Stage string
 
-// The stages, in order.
+// The stages, in order. NATO's path is none, applied, invited, ratifying,
+// member. The EU's (Art. 49 TEU) is none, applied, candidate, negotiating,
+// treaty_signed, ratifying, member: an accession treaty is "treaty_signed"
+// until the first member's ratification step, then "ratifying".
 const (
-	StageNone      Stage = "none"
-	StageApplied   Stage = "applied"
-	StageInvited   Stage = "invited"
-	StageRatifying Stage = "ratifying"
-	StageMember    Stage = "member"
+	StageNone         Stage = "none"
+	StageApplied      Stage = "applied"
+	StageInvited      Stage = "invited"
+	StageCandidate    Stage = "candidate"
+	StageNegotiating  Stage = "negotiating"
+	StageTreatySigned Stage = "treaty_signed"
+	StageRatifying    Stage = "ratifying"
+	StageMember       Stage = "member"
 )
+
+// Signed reports whether the protocol (NATO) or accession treaty (EU) had
+// been signed at this stage, so that members' ratifications and pending
+// members apply.
+func (s Stage) Signed() bool {
+	return s == StageTreatySigned || s == StageRatifying || s == StageMember
+}
 
 // StepDate is one dated step of a member's ratification.
 type StepDate struct {
@@ -55,13 +68,19 @@ type Pending struct {
 
 // Status is a candidate's accession status on a date.
 type Status struct {
-	Org            alliance.Org  `json:"org"`
-	Candidate      string        `json:"candidate"`
-	Name           string        `json:"name"`
-	At             alliance.Date `json:"at"`
-	Stage          Stage         `json:"stage"`
-	Applied        alliance.Date `json:"applied"`
-	Invited        alliance.Date `json:"invited"`
+	Org       alliance.Org  `json:"org"`
+	Candidate string        `json:"candidate"`
+	Name      string        `json:"name"`
+	At        alliance.Date `json:"at"`
+	Stage     Stage         `json:"stage"`
+	Applied   alliance.Date `json:"applied"`
+	Invited   alliance.Date `json:"invited"`
+	// CandidateStatus and NegotiationsOpened are EU steps: the grant of
+	// candidate status and the first intergovernmental conference.
+	CandidateStatus    alliance.Date `json:"candidate_status"`
+	NegotiationsOpened alliance.Date `json:"negotiations_opened"`
+	// ProtocolSigned is the signature of the accession protocol (NATO) or
+	// accession treaty (EU).
 	ProtocolSigned alliance.Date `json:"protocol_signed"`
 	// DaysSinceProtocol counts from protocol signature to the status date, or
 	// to the day of joining once the candidate is a member.
@@ -79,6 +98,7 @@ type Status struct {
 // process is everything the history says about one candidate's accession.
 type process struct {
 	applied, invited, protocol, joined alliance.Date
+	candidate, negotiating             alliance.Date         // EU only
 	steps                              map[string][]StepDate // member -> steps, date order
 }
 
@@ -107,6 +127,10 @@ func collect(h alliance.History, org alliance.Org, cand string, at alliance.Date
 			latest(&p.applied, r)
 		case alliance.Invited:
 			latest(&p.invited, r)
+		case alliance.CandidateStatus:
+			latest(&p.candidate, r)
+		case alliance.NegotiationsOpened:
+			latest(&p.negotiating, r)
 		case alliance.ProtocolSigned:
 			latest(&p.protocol, r)
 		case alliance.Joined, alliance.TreatyInForce:
@@ -134,27 +158,46 @@ func ratifiedOn(steps []StepDate) (alliance.Date, alliance.Step) {
 	return d, basis
 }
 
+// anyStep reports whether any member took a ratification step on or before at.
+func anyStep(steps map[string][]StepDate, at alliance.Date) bool {
+	for _, ss := range steps {
+		for _, s := range ss {
+			if !s.Date.After(at) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // StatusOf returns cand's accession status in org on date at. The history is
 // the whole record (facts, or facts with a scenario laid over them).
 func StatusOf(h alliance.History, states alliance.States, org alliance.Org, cand string, at alliance.Date) Status {
 	p := collect(h, org, cand, at)
 	st := Status{Org: org, Candidate: cand, Name: states.Name(cand), At: at,
 		Applied: p.applied, Invited: p.invited, ProtocolSigned: p.protocol,
+		CandidateStatus: p.candidate, NegotiationsOpened: p.negotiating,
 		Ratified: []Ratified{}, Pending: []string{}, PendingDetail: []Pending{}, Undated: []string{}}
 	isMember := !p.joined.IsZero() && !p.joined.After(at)
 	switch {
 	case isMember:
 		st.Stage, st.Joined = StageMember, p.joined
+	case !p.protocol.IsZero() && org == alliance.EU && !anyStep(p.steps, at):
+		st.Stage = StageTreatySigned
 	case !p.protocol.IsZero():
 		st.Stage = StageRatifying
 	case !p.invited.IsZero():
 		st.Stage = StageInvited
+	case !p.negotiating.IsZero():
+		st.Stage = StageNegotiating
+	case !p.candidate.IsZero():
+		st.Stage = StageCandidate
 	case !p.applied.IsZero():
 		st.Stage = StageApplied
 	default:
 		st.Stage = StageNone
 	}
-	if st.Stage != StageRatifying && st.Stage != StageMember || p.protocol.IsZero() {
+	if !st.Stage.Signed() || p.protocol.IsZero() {
 		return st
 	}
 	end := at

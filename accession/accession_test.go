@@ -199,3 +199,120 @@ func TestMAPPaths(t *testing.T) {
 		t.Errorf("North Macedonia's days from MAP entry to joining = %v", by["MK"].Days)
 	}
 }
+
+// TestEUStages follows Ukraine, Moldova and Georgia along the EU's path
+// (Art. 49 TEU) as the dataset records it.
+func TestEUStages(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	for _, tc := range []struct {
+		cand, at string
+		want     accession.Stage
+	}{
+		{"UA", "2022-02-27", accession.StageNone},
+		{"UA", "2022-02-28", accession.StageApplied},
+		{"UA", "2022-06-22", accession.StageApplied},
+		{"UA", "2022-06-23", accession.StageCandidate},
+		{"UA", "2024-06-24", accession.StageCandidate},
+		{"UA", "2024-06-25", accession.StageNegotiating},
+		{"UA", "2026-11-29", accession.StageNegotiating},
+		{"MD", "2022-06-23", accession.StageCandidate},
+		{"MD", "2024-06-25", accession.StageNegotiating},
+		{"GE", "2023-12-13", accession.StageApplied},
+		{"GE", "2023-12-14", accession.StageCandidate},
+		{"FI", "1995-01-01", accession.StageMember},
+		{"HR", "2003-02-21", accession.StageApplied},
+		{"HR", "2008-01-01", accession.StageNegotiating},
+	} {
+		if got := accession.StatusOf(h, states, alliance.EU, tc.cand, alliance.MustDate(tc.at)).Stage; got != tc.want {
+			t.Errorf("EU: %s on %s: stage %s, want %s", tc.cand, tc.at, got, tc.want)
+		}
+	}
+	st := accession.StatusOf(h, states, alliance.EU, "UA", alliance.MustDate("2026-11-29"))
+	if got, want := st.CandidateStatus.String(), "2022-06-23"; got != want {
+		t.Errorf("Ukraine's candidate status = %s, want %s", got, want)
+	}
+	if got, want := st.NegotiationsOpened.String(), "2024-06-25"; got != want {
+		t.Errorf("Ukraine's negotiations opened = %s, want %s", got, want)
+	}
+	// NATO's path is untouched by the EU's events.
+	if got, want := accession.StatusOf(h, states, alliance.NATO, "UA", alliance.MustDate("2026-11-29")).Stage, accession.StageApplied; got != want {
+		t.Errorf("NATO: Ukraine on 2026-11-29: stage %s, want %s", got, want)
+	}
+}
+
+// TestEUTreatyStages lays a hypothetical accession treaty for Ukraine over
+// the facts: it is "treaty_signed" until a member's first ratification step,
+// then "ratifying", with every member pending until it deposits.
+func TestEUTreatyStages(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	src := alliance.Source{URL: "https://example.org/scenario", Title: "hypothesis"}
+	alt := h.With([]alliance.Event{
+		{Date: alliance.MustDate("2030-03-01"), Type: alliance.ProtocolSigned, Org: alliance.EU, States: []string{"UA"}, Title: "h", Source: src},
+		{Date: alliance.MustDate("2030-05-01"), Type: alliance.Ratification, Org: alliance.EU, States: []string{"PL"}, Candidate: "UA", Step: alliance.StepDeposit, Title: "h", Source: src},
+	})
+	for _, tc := range []struct {
+		at   string
+		want accession.Stage
+	}{
+		{"2030-02-28", accession.StageNegotiating},
+		{"2030-03-01", accession.StageTreatySigned},
+		{"2030-05-01", accession.StageRatifying},
+	} {
+		if got := accession.StatusOf(alt, states, alliance.EU, "UA", alliance.MustDate(tc.at)).Stage; got != tc.want {
+			t.Errorf("scenario: Ukraine on %s: stage %s, want %s", tc.at, got, tc.want)
+		}
+	}
+	st := accession.StatusOf(alt, states, alliance.EU, "UA", alliance.MustDate("2030-05-01"))
+	if got, want := codes(st.Ratified), []string{"PL"}; !slices.Equal(got, want) {
+		t.Errorf("ratified on 2030-05-01 = %v, want %v", got, want)
+	}
+	if got, want := len(st.Ratified)+len(st.Pending), 27; got != want {
+		t.Errorf("ratifiers = %d, want %d (the EU's members)", got, want)
+	}
+}
+
+// TestEURatifications checks the members' deposits of the 2003, 2005 and
+// 2011 accession treaties on the real dataset.
+func TestEURatifications(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	for _, tc := range []struct {
+		cand, joined string
+		ratifiers    int
+	}{
+		{"CZ", "2004-05-01", 15}, {"MT", "2004-05-01", 15}, {"BG", "2007-01-01", 25}, {"RO", "2007-01-01", 25}, {"HR", "2013-07-01", 27},
+	} {
+		st := accession.StatusOf(h, states, alliance.EU, tc.cand, alliance.MustDate(tc.joined))
+		if st.Stage != accession.StageMember || st.Joined.String() != tc.joined {
+			t.Errorf("%s on %s: stage %s, joined %s; want member since %s", tc.cand, tc.joined, st.Stage, st.Joined, tc.joined)
+		}
+		if got := len(st.Ratified); got != tc.ratifiers || len(st.Undated) != 0 {
+			t.Errorf("%s: %d members ratified on a known date, %d undated; want %d and none", tc.cand, got, len(st.Undated), tc.ratifiers)
+		}
+	}
+	for _, tc := range []struct {
+		cand, at string
+		want     accession.Stage
+	}{
+		{"BG", "2005-04-24", accession.StageNone},
+		{"BG", "2005-04-25", accession.StageTreatySigned},
+		{"BG", "2005-09-27", accession.StageTreatySigned},
+		{"BG", "2005-09-28", accession.StageRatifying}, // Slovakia deposits first
+		{"HR", "2011-12-09", accession.StageTreatySigned},
+		{"HR", "2012-03-19", accession.StageRatifying},
+	} {
+		if got := accession.StatusOf(h, states, alliance.EU, tc.cand, alliance.MustDate(tc.at)).Stage; got != tc.want {
+			t.Errorf("EU: %s on %s: stage %s, want %s", tc.cand, tc.at, got, tc.want)
+		}
+	}
+	// Germany was the last member to deposit for Croatia, on 21 June 2013.
+	st := accession.StatusOf(h, states, alliance.EU, "HR", alliance.MustDate("2013-06-20"))
+	if got, want := st.Pending, []string{"DE"}; !slices.Equal(got, want) {
+		t.Errorf("Croatia's pending ratifiers on 2013-06-20 = %v, want %v", got, want)
+	}
+	// Greece, Luxembourg, Belgium and the Netherlands had not yet deposited
+	// for the 2004 enlargement on 2004-03-01.
+	st = accession.StatusOf(h, states, alliance.EU, "PL", alliance.MustDate("2004-03-01"))
+	if got, want := st.Pending, []string{"BE", "GR", "LU", "NL"}; !slices.Equal(got, want) {
+		t.Errorf("Poland's pending ratifiers on 2004-03-01 = %v, want %v", got, want)
+	}
+}

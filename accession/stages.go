@@ -9,10 +9,14 @@ import (
 // Stages is one accession's timeline: the date of each stage and each
 // member's ratification (on its basis), from the whole record.
 type Stages struct {
-	Org            alliance.Org  `json:"org"`
-	Candidate      string        `json:"candidate"`
-	Applied        alliance.Date `json:"applied"`
-	Invited        alliance.Date `json:"invited"`
+	Org       alliance.Org  `json:"org"`
+	Candidate string        `json:"candidate"`
+	Applied   alliance.Date `json:"applied"`
+	Invited   alliance.Date `json:"invited"`
+	// CandidateStatus and NegotiationsOpened are EU steps (null for NATO).
+	CandidateStatus    alliance.Date `json:"candidate_status"`
+	NegotiationsOpened alliance.Date `json:"negotiations_opened"`
+	// ProtocolSigned is the accession protocol (NATO) or treaty (EU).
 	ProtocolSigned alliance.Date `json:"protocol_signed"`
 	LastRatified   alliance.Date `json:"last_ratified"` // the latest dated ratification
 	LastRatifier   string        `json:"last_ratifier"`
@@ -57,7 +61,7 @@ func AllStages(h alliance.History, states alliance.States, org alliance.Org) []S
 	for _, c := range cands {
 		st := StatusOf(h, states, org, c, last)
 		s := Stages{Org: org, Candidate: c, Applied: st.Applied, Invited: st.Invited,
-			ProtocolSigned: st.ProtocolSigned, Joined: st.Joined, Ratified: st.Ratified, Undated: len(st.Undated)}
+			CandidateStatus: st.CandidateStatus, NegotiationsOpened: st.NegotiationsOpened, ProtocolSigned: st.ProtocolSigned, Joined: st.Joined, Ratified: st.Ratified, Undated: len(st.Undated)}
 		for _, r := range st.Ratified {
 			if !r.Date.Before(s.LastRatified) {
 				s.LastRatified, s.LastRatifier = r.Date, r.Code

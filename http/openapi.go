@@ -77,8 +77,9 @@ func OpenAPI() obj {
 			"Membership": object(obj{"code": str(), "name": str(), "joined": date(), "left": date()}, "code", "name", "joined"),
 			"StepDate":   object(obj{"step": enum("parliament", "head_of_state", "deposit"), "date": date()}, "step", "date"),
 			"Status": object(obj{
-				"org": str(), "candidate": str(), "name": str(), "at": date(), "stage": enum("none", "applied", "invited", "ratifying", "member"),
-				"applied": nullableDate(), "invited": nullableDate(), "protocol_signed": nullableDate(), "joined": nullableDate(),
+				"org": str(), "candidate": str(), "name": str(), "at": date(), "stage": enum("none", "applied", "invited", "candidate", "negotiating", "treaty_signed", "ratifying", "member"),
+				"applied": nullableDate(), "invited": nullableDate(), "candidate_status": nullableDate(), "negotiations_opened": nullableDate(),
+				"protocol_signed": nullableDate(), "joined": nullableDate(),
 				"days_since_protocol": obj{"type": []any{"integer", "null"}},
 				"ratified":            arr(object(obj{"code": str(), "name": str(), "date": date(), "basis": enum("parliament", "head_of_state", "deposit"), "steps": arr(ref("StepDate"))}, "code", "date", "basis")),
 				"pending":             arr(str()), "undated": arr(str()),

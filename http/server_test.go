@@ -89,7 +89,7 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 	calls := map[string][]string{
 		"/api/v1/states":            {""},
 		"/api/v1/members":           {"?at=2023-04-04", "?org=EU&at=2020-02-01", ""},
-		"/api/v1/accession/{code}":  {"SE?at=2023-06-01", "FI?at=2023-04-04", "UA"},
+		"/api/v1/accession/{code}":  {"SE?at=2023-06-01", "FI?at=2023-04-04", "UA", "UA?org=EU", "HR?org=EU&at=2013-06-20"},
 		"/api/v1/lags":              {"?candidate=FI", ""},
 		"/api/v1/stages":            {""},
 		"/api/v1/history":           {"?state=UA&type=applied", "?org=EU&from=2004-01-01&to=2004-12-31"},
@@ -264,6 +264,26 @@ func TestAnswers(t *testing.T) {
 	json.Unmarshal(b, &v)
 	if v["verdict"] != "not_covered" {
 		t.Errorf("Honolulu: %v", v["verdict"])
+	}
+}
+
+// TestEUAccession reads Ukraine's EU stage and dates from the API.
+func TestEUAccession(t *testing.T) {
+	var st struct {
+		Stage              string   `json:"stage"`
+		CandidateStatus    string   `json:"candidate_status"`
+		NegotiationsOpened string   `json:"negotiations_opened"`
+		Pending            []string `json:"pending"`
+	}
+	_, b := get(t, "/api/v1/accession/UA?org=EU&at=2026-11-29")
+	json.Unmarshal(b, &st)
+	if st.Stage != "negotiating" || st.CandidateStatus != "2022-06-23" || st.NegotiationsOpened != "2024-06-25" {
+		t.Errorf("Ukraine (EU) on 2026-11-29: %+v, want negotiating, candidate 2022-06-23, negotiations 2024-06-25", st)
+	}
+	_, b = get(t, "/api/v1/accession/HR?org=EU&at=2013-06-20")
+	json.Unmarshal(b, &st)
+	if st.Stage != "ratifying" || strings.Join(st.Pending, ",") != "DE" {
+		t.Errorf("Croatia (EU) on 2013-06-20: stage %s pending %v, want ratifying [DE]", st.Stage, st.Pending)
 	}
 }
 

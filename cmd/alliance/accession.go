@@ -12,9 +12,11 @@ import (
 
 func (a *App) accession(ctx context.Context, args []string) error {
 	f := newFlags(a, "accession", "CODE [--org NATO|EU] [--at YYYY-MM-DD] [--json]",
-		"Shows a candidate's accession status on a date: its stage, each member that had ratified\n"+
-			"(with the date and which step that date is: parliament, head_of_state or deposit), and\n"+
-			"who was still pending. Example: alliance accession SE --at 2023-06-01").withJSON()
+		"Shows a candidate's accession status on a date: its stage (NATO: applied, invited,\n"+
+			"ratifying, member; EU: applied, candidate, negotiating, treaty_signed, ratifying, member),\n"+
+			"each member that had ratified (with the date and which step that date is: parliament,\n"+
+			"head_of_state or deposit), and who was still pending.\n"+
+			"Examples: alliance accession SE --at 2023-06-01; alliance accession UA --org EU").withJSON()
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
 	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
 	pos, err := f.parse(args)
@@ -45,7 +47,8 @@ func (a *App) accession(ctx context.Context, args []string) error {
 	for _, s := range []struct {
 		label string
 		d     alliance.Date
-	}{{"applied", st.Applied}, {"invited", st.Invited}, {"protocol signed", st.ProtocolSigned}, {"joined", st.Joined}} {
+	}{{"applied", st.Applied}, {"invited", st.Invited}, {"candidate status", st.CandidateStatus},
+		{"negotiations opened", st.NegotiationsOpened}, {signedLabel(org), st.ProtocolSigned}, {"joined", st.Joined}} {
 		if !s.d.IsZero() {
 			steps = append(steps, s.label+" "+s.d.String())
 		}
@@ -54,9 +57,9 @@ func (a *App) accession(ctx context.Context, args []string) error {
 		fmt.Fprintln(out, strings.Join(steps, " · "))
 	}
 	if st.DaysSinceProtocol != nil {
-		fmt.Fprintf(out, "Days since protocol signature: %d\n", *st.DaysSinceProtocol)
+		fmt.Fprintf(out, "Days since %s: %d\n", map[bool]string{true: "treaty signature", false: "protocol signature"}[org == alliance.EU], *st.DaysSinceProtocol)
 	}
-	if st.Stage != accession.StageRatifying && st.Stage != accession.StageMember {
+	if !st.Stage.Signed() {
 		return nil
 	}
 	fmt.Fprintf(out, "\nRatified (%d):\n", len(st.Ratified))
@@ -85,4 +88,13 @@ func (a *App) accession(ctx context.Context, args []string) error {
 		fmt.Fprintf(out, "\nRatified on a date the dataset does not hold (%d): %s (see data/GAPS.md)\n", len(st.Undated), strings.Join(st.Undated, " "))
 	}
 	return nil
+}
+
+// signedLabel names what is signed before members ratify: NATO's accession
+// protocol or an EU accession treaty.
+func signedLabel(org alliance.Org) string {
+	if org == alliance.EU {
+		return "treaty signed"
+	}
+	return "protocol signed"
 }

@@ -51,6 +51,18 @@ func (a *App) lags(ctx context.Context, args []string) error {
 			return fmt.Sprint(*p)
 		}
 		tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		if org == alliance.EU {
+			// The EU's path has no invitation: candidate status and the
+			// opening of negotiations come between application and treaty.
+			fmt.Fprintln(tw, "CANDIDATE\tAPPLIED\tSTATUS\tNEGOTIATIONS\tTREATY\tLAST RATIFIED\tJOINED\tTREATY→LAST\tLAST→JOIN\tTREATY→JOIN\t")
+			for _, s := range rows {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Candidate, orDash(s.Applied), orDash(s.CandidateStatus), orDash(s.NegotiationsOpened),
+					orDash(s.ProtocolSigned), orDash(s.LastRatified), orDash(s.Joined), d(s.ProtocolToLastRatified), d(s.LastRatifiedToJoined), d(s.ProtocolToJoined))
+			}
+			tw.Flush()
+			fmt.Fprintln(a.Stdout, "Days between stages; — where a date is not in the dataset (the last ratification is known only when every member's is).")
+			return nil
+		}
 		fmt.Fprintln(tw, "CANDIDATE\tAPPLIED\tINVITED\tPROTOCOL\tLAST RATIFIED\tJOINED\tAPP→INV\tINV→PROT\tPROT→LAST\tLAST→JOIN\tPROT→JOIN\t")
 		for _, s := range rows {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Candidate, orDash(s.Applied), orDash(s.Invited), orDash(s.ProtocolSigned),

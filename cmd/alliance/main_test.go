@@ -90,6 +90,23 @@ func TestAccessionContract(t *testing.T) {
 	}
 }
 
+// TestAccessionEU checks the EU stages in the table output: Ukraine is
+// negotiating, and Croatia's treaty was signed and ratified member by member.
+func TestAccessionEU(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, _ := run(t, db, "accession", "UA", "--org", "EU", "--at", "2026-11-29")
+	want := "Stage: negotiating\napplied 2022-02-28 · candidate status 2022-06-23 · negotiations opened 2024-06-25\n"
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("accession UA --org EU (exit %d):\n%s\nwant it to contain:\n%s", code, out, want)
+	}
+	code, out, _ = run(t, db, "accession", "HR", "--org", "EU", "--at", "2013-06-20")
+	for _, w := range []string{"Stage: ratifying", "treaty signed 2011-12-09", "Days since treaty signature: 559", "Pending (1):", "DE  Germany"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("accession HR --org EU --at 2013-06-20 (exit %d) lacks %q:\n%s", code, w, out)
+		}
+	}
+}
+
 func TestErrorsExitCodes(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "a.db")
 	for _, tc := range []struct {
