@@ -445,6 +445,17 @@ func TestSourcesCLI(t *testing.T) {
 	if code, _, _ := run(t, db, "sources", "--domain", "no-such.example"); code != 1 {
 		t.Errorf("unknown domain: exit %d, want 1 (ENOTFOUND)", code)
 	}
+	code, out, stderr = run(t, db, "sources", "--kind", "official", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep.ByKind = nil
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.ByKind) != 1 || rep.ByKind[0].Name != "official" {
+		t.Errorf("sources --kind official: by_kind = %+v, want official only", rep.ByKind)
+	}
 	if code, _, _ := run(t, db, "sources", "--kind", "rumour"); code != 2 {
 		t.Errorf("bad kind: exit %d, want 2 (EINVALID)", code)
 	}
