@@ -32,7 +32,7 @@ var weakDomains = []string{
 	"mywiloo.com", "windobi.com", "thecanadian.news", "socialbites.ca", "vintimes.in.ua",
 	"bestcurrentaffairs.com", "gstimes.in", "dzen.ru",
 	// Content farms and unrelated sites.
-	"kenyan-post.com", "republicworld.com", "bafl.com", "ukrainetoday.org", "prologuejournal.com",
+	"kenyan-post.com", "bafl.com", "ukrainetoday.org", "prologuejournal.com",
 	"westtimelines.com", "24newsglobe.com", "eumorningpost.com",
 }
 
