@@ -2,6 +2,7 @@ package alliance
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -90,6 +91,18 @@ type Source struct {
 	URL   string     `json:"url"`
 	Title string     `json:"title"`
 	Kind  SourceKind `json:"kind,omitempty"`
+}
+
+// Domain returns the host of the source's URL in lower case, without a
+// leading "www.", a trailing dot or a port: "nato.int" for
+// https://www.nato.int/cps/en/natohq/news_84445.htm. It returns "" for a URL
+// it cannot parse. Sources are counted and judged by this name.
+func (s Source) Domain() string {
+	u, err := url.Parse(strings.TrimSpace(s.URL))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), "www.")
 }
 
 // SourceKind says what kind of publisher a source is.

@@ -44,6 +44,7 @@ func commands() []command {
 		{"accession", "a candidate's accession status on a date: who ratified, who is pending", (*App).accession},
 		{"lags", "each member's days from protocol signature to ratification, per accession", (*App).lags},
 		{"history", "the dated events, each with its source, filtered", (*App).history},
+		{"sources", "the events' sources counted by kind and by domain, and the events resting on each", (*App).sources},
 		{"record", "append the events in a YAML file to the ledger (same format and checks as data/)", (*App).record},
 		{"article5", "does Article 5 cover an attack at this place on this date? (verdict, clause, reason)", (*App).article5},
 		{"protection", "every commitment that covers a state: NATO Art. 5, EU Art. 42(7), security agreements", (*App).protection},

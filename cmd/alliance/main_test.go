@@ -410,3 +410,73 @@ func TestClaimsAndMAPCLI(t *testing.T) {
 		t.Errorf("map chart: %v", err)
 	}
 }
+
+// TestSourcesCLI checks `alliance sources`: counts by kind add up to the
+// events, domains are listed with their events, and --domain narrows to one.
+func TestSourcesCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "sources", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Events int
+		ByKind []struct {
+			Name   string
+			Events int
+		} `json:"by_kind"`
+		Domains []struct {
+			Domain string
+			Kinds  []string
+			Events []struct{ Date, Type, URL, Kind string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	sum, inDomains := 0, 0
+	for _, k := range rep.ByKind {
+		sum += k.Events
+	}
+	for _, d := range rep.Domains {
+		inDomains += len(d.Events)
+	}
+	if rep.Events < 250 || sum != rep.Events || inDomains != rep.Events {
+		t.Fatalf("events = %d, by kind %d, in domains %d; want equal and 250 or more", rep.Events, sum, inDomains)
+	}
+	i := slices.IndexFunc(rep.Domains, func(d struct {
+		Domain string
+		Kinds  []string
+		Events []struct{ Date, Type, URL, Kind string }
+	}) bool {
+		return d.Domain == "nato.int"
+	})
+	if i < 0 || !slices.Contains(rep.Domains[i].Kinds, "official") {
+		t.Fatalf("nato.int missing or not kinded official (index %d)", i)
+	}
+
+	code, out, stderr = run(t, db, "sources", "--domain", "www.nato.int")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "cite nato.int") || !strings.Contains(out, "2001-09-12  article5_invoked") {
+		t.Errorf("sources --domain nato.int:\n%s", out)
+	}
+	if code, _, _ := run(t, db, "sources", "--domain", "no-such.example"); code != 1 {
+		t.Errorf("unknown domain: exit %d, want 1 (ENOTFOUND)", code)
+	}
+	code, out, stderr = run(t, db, "sources", "--kind", "official", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep.ByKind = nil
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.ByKind) != 1 || rep.ByKind[0].Name != "official" {
+		t.Errorf("sources --kind official: by_kind = %+v, want official only", rep.ByKind)
+	}
+	if code, _, _ := run(t, db, "sources", "--kind", "rumour"); code != 2 {
+		t.Errorf("bad kind: exit %d, want 2 (EINVALID)", code)
+	}
+}
