@@ -79,7 +79,7 @@ func TestAccessionContract(t *testing.T) {
 	}
 	for _, r := range st["ratified"].([]any) {
 		m := r.(map[string]any)
-		if !slices.Contains([]any{"parliament", "head_of_state", "deposit"}, m["basis"]) || m["code"] == "" || m["date"] == nil {
+		if !slices.Contains([]any{"parliament", "procedure_completed", "head_of_state", "deposit"}, m["basis"]) || m["code"] == "" || m["date"] == nil {
 			t.Errorf("ratified entry %v lacks code, date or a valid basis", m)
 		}
 	}
