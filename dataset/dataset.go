@@ -203,6 +203,15 @@ func ParseEvents(file string, b []byte, states alliance.States) ([]Located, erro
 			}
 			return nil, errAt(file, line, fe.Field, "%s", fe.Msg)
 		}
+		if ev.Source.Kind == "" && ev.Source.URL != "" {
+			line := it.Line
+			for _, kv := range pairs(it) {
+				if kv[0].Value == "source" {
+					line = kv[1].Line
+				}
+			}
+			return nil, errAt(file, line, "source.kind", "is missing: say what the source is (official, news, scholarly or reference)")
+		}
 		out = append(out, Located{Event: ev, File: file, Line: it.Line})
 	}
 	return out, nil

@@ -44,12 +44,13 @@ const good = `- date: 2024-03-07
   source:
     url: https://example.org/hu
     title: A page
+    kind: official
 - date: 2024-03-07
   type: joined
   org: NATO
   states: [SE]
   title: Sweden joins
-  source: {url: "https://example.org/se", title: "Another page"}
+  source: {url: "https://example.org/se", title: "Another page", kind: news}
 `
 
 func TestParseEventsGood(t *testing.T) {
@@ -60,7 +61,7 @@ func TestParseEventsGood(t *testing.T) {
 	if got, want := len(evs), 2; got != want {
 		t.Fatalf("events = %d, want %d", got, want)
 	}
-	if got, want := evs[1].Where(), "f.yaml:11"; got != want {
+	if got, want := evs[1].Where(), "f.yaml:12"; got != want {
 		t.Errorf("second event at %s, want %s", got, want)
 	}
 	if err := dataset.Check(nil, evs); err != nil {
@@ -75,7 +76,7 @@ func TestLoaderErrors(t *testing.T) {
 		base := map[string]string{
 			"date": "2022-07-05", "type": "ratification", "org": "NATO", "states": "[HU]",
 			"candidate": "SE", "step": "parliament", "title": "t",
-			"source": "{url: \"https://example.org\", title: \"p\"}",
+			"source": "{url: \"https://example.org\", title: \"p\", kind: official}",
 		}
 		order := []string{"date", "type", "org", "states", "candidate", "step", "title", "source"}
 		var extra []string
@@ -88,7 +89,7 @@ func TestLoaderErrors(t *testing.T) {
 			}
 		}
 		var b strings.Builder
-		b.WriteString("- title: first\n  date: 2022-07-01\n  type: milestone\n  org: NATO\n  states: [SE]\n  source: {url: \"https://example.org\", title: \"p\"}\n")
+		b.WriteString("- title: first\n  date: 2022-07-01\n  type: milestone\n  org: NATO\n  states: [SE]\n  source: {url: \"https://example.org\", title: \"p\", kind: official}\n")
 		b.WriteString("- ")
 		first := true
 		for _, k := range order {
@@ -161,15 +162,15 @@ func TestCheckRules(t *testing.T) {
   candidate: SE
   step: deposit
   title: Turkey deposits too late
-  source: {url: "https://example.org/tr", title: "p"}
+  source: {url: "https://example.org/tr", title: "p", kind: official}
 `
 	err := dataset.Check(nil, parse(late))
-	if err == nil || !strings.Contains(err.Error(), "f.yaml:17: date: TR's ratification (deposit) of SE's accession is dated after SE joined NATO on 2024-03-07") {
+	if err == nil || !strings.Contains(err.Error(), "f.yaml:18: date: TR's ratification (deposit) of SE's accession is dated after SE joined NATO on 2024-03-07") {
 		t.Errorf("ratification after accession: err = %v", err)
 	}
-	dup := good + strings.Replace(strings.SplitAfter(good, "title: A page\n")[0], "Hungary deposits", "Hungary deposits (second source)", 1)
+	dup := good + strings.Replace(strings.SplitAfter(good, "kind: official\n")[0], "Hungary deposits", "Hungary deposits (second source)", 1)
 	err = dataset.Check(nil, parse(dup))
-	if err == nil || !strings.Contains(err.Error(), "f.yaml:17: duplicate: the same ratification is already recorded at f.yaml:1") {
+	if err == nil || !strings.Contains(err.Error(), "f.yaml:18: duplicate: the same ratification is already recorded at f.yaml:1") {
 		t.Errorf("duplicate: err = %v", err)
 	}
 	// Against events already in the ledger.

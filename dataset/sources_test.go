@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"alliance"
 	"alliance/data"
 	"alliance/dataset"
 )
@@ -36,44 +37,9 @@ var weakDomains = []string{
 	"westtimelines.com", "24newsglobe.com", "eumorningpost.com",
 }
 
-// pendingWeak are weak sources in files other owners are fixing under issue 14
-// (each URL with its file). They are reported, not failed, so that this test
-// guards every file against a new weak source meanwhile.
-//
-// TODO: empty this list as the owners replace the sources; an entry whose URL
-// is gone from the dataset is only logged.
-var pendingWeak = map[string]string{
-	"https://www.devdiscourse.com/article/law-order/1947549-moldovan-president-says-moldova-applies-for-eu-membership": "data/eu/ukraine.yaml",
-	"https://freerepublic.com/focus/chat/4244589/replies?c=4":                                                          "data/guarantees/ukraine.yaml",
-	"https://tass.com/world/1473381": "data/nato/2023-finland.yaml",
-	"https://windobi.com/canada-is-the-first-to-sign-for-finland-sweden-joins-nato/":                                                                                                                         "data/nato/2023-finland.yaml",
-	"https://pledgetimes.com/macron-signed-protocols-on-nato-accession-of-finland-and-sweden/":                                                                                                               "data/nato/2023-finland.yaml",
-	"https://thetimeshub.in/ils-information-turkey-will-ratify-finlands-nato-membership-today-or-tomorrow-this-is-how-the-historical-final-meters-are-progressing/":                                          "data/nato/2023-finland.yaml",
-	"https://sputniknews.com/20230330/turkish-parliament-ratifies-finlands-nato-membership-protocol---deputy-speaker-1108976777.html":                                                                        "data/nato/2023-finland.yaml",
-	"https://pledgetimes.com/nato-membership-president-erdogan-has-confirmed-the-law-ratifying-finlands-nato-membership-turkey-will-deliver-the-documents-to-the-usa-probably-at-the-beginning-of-the-week/": "data/nato/2023-finland.yaml",
-	"https://pledgetimes.com/erdogan-approves-turkeys-ratification-of-swedens-nato-membership/":                                                                                                              "data/nato/2024-sweden.yaml",
-	"https://sputnikglobe.com/20240125/erdogan-officially-approves-turkiyes-ratification-of-swedens-nato-membership---reports-1116390259.html":                                                               "data/nato/2024-sweden.yaml",
-}
-
 // weak reports whether domain d is on the deny-list or under one of its domains.
 func weak(d string) bool {
 	return slices.ContainsFunc(weakDomains, func(w string) bool { return d == w || strings.HasSuffix(d, "."+w) })
-}
-
-// kindedFiles are the event files whose every source must say its kind.
-//
-// TODO: cover every file under data/ once all of them are kinded (issue 14);
-// then this list goes and the check runs on every event.
-var kindedFiles = []string{
-	"data/nato/1949-founding.yaml",
-	"data/nato/2017-montenegro.yaml",
-	"data/nato/2020-north-macedonia.yaml",
-	"data/nato/articles-4-5.yaml",
-	"data/nato/enlargements.yaml",
-	"data/nato/georgia-bosnia.yaml",
-	"data/nato/map.yaml",
-	"data/nato/positions.yaml",
-	"data/nato/ukraine.yaml",
 }
 
 // TestSources checks the embedded dataset's sources: none on a weak domain,
@@ -88,34 +54,28 @@ func TestSources(t *testing.T) {
 		for _, e := range evs {
 			cited[e.Source.URL] = true
 			if d := e.Source.Domain(); weak(d) {
-				if f, ok := pendingWeak[e.Source.URL]; ok && f == e.File {
-					t.Logf("%s: weak source on %s, pending its owner's fix", e.Where(), d)
-					continue
-				}
 				t.Errorf("%s: source on %s, which proves nothing (%s); find an official or news source or list the fact in data/GAPS.md", e.Where(), d, e.Source.URL)
 			}
 		}
-		for u, f := range pendingWeak {
-			if !cited[u] {
-				t.Logf("%s no longer cites %s: remove it from pendingWeak", f, u)
-			}
-		}
 	})
-	t.Run("every source has a kind", func(t *testing.T) {
-		seen := map[string]bool{}
+	t.Run("official share of the membership path", func(t *testing.T) {
+		// Issue 14's target: 80% or more of the membership, application,
+		// invitation, protocol, ratification and treaty events rest on an
+		// official page.
+		n, official := 0, 0
 		for _, e := range evs {
-			if !slices.Contains(kindedFiles, e.File) {
-				continue
-			}
-			seen[e.File] = true
-			if e.Source.Kind == "" {
-				t.Errorf("%s: source.kind is missing (official, news, scholarly or reference)", e.Where())
+			switch e.Type {
+			case alliance.Joined, alliance.Applied, alliance.Invited, alliance.ProtocolSigned, alliance.Ratification, alliance.TreatySigned, alliance.TreatyInForce:
+				n++
+				if e.Source.Kind == alliance.SourceOfficial {
+					official++
+				}
 			}
 		}
-		for _, f := range kindedFiles {
-			if !seen[f] {
-				t.Errorf("%s: no events read; is the file still in the dataset?", f)
-			}
+		share := float64(official) / float64(n)
+		t.Logf("membership-path events: %d, official %d (%.1f%%)", n, official, 100*share)
+		if share < 0.80 {
+			t.Errorf("official share %.1f%% of %d membership-path events, want at least 80%%", 100*share, n)
 		}
 	})
 }

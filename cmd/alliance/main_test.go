@@ -151,6 +151,7 @@ func TestRecordHistoryVerify(t *testing.T) {
   source:
     url: https://example.org/summit
     title: A test page
+    kind: news
 `), 0o644)
 	if code, out, stderr := run(t, db, "record", file); code != 0 || !strings.Contains(out, "1 events recorded") {
 		t.Fatalf("record: exit %d\n%s%s", code, out, stderr)
@@ -167,7 +168,7 @@ func TestRecordHistoryVerify(t *testing.T) {
 	}
 	// A file with an error names file:line and the field; nothing is stored.
 	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("- date: 2026-07-09\n  type: summit\n  org: NATO\n  states: [QQ]\n  title: x\n  source: {url: \"https://example.org\", title: \"x\"}\n"), 0o644)
+	os.WriteFile(bad, []byte("- date: 2026-07-09\n  type: summit\n  org: NATO\n  states: [QQ]\n  title: x\n  source: {url: \"https://example.org\", title: \"x\", kind: news}\n"), 0o644)
 	if code, _, stderr := run(t, db, "record", bad); code != 2 || !strings.Contains(stderr, bad+`:4: states: unknown state code "QQ"`) {
 		t.Errorf("bad file: exit %d, %q", code, stderr)
 	}
