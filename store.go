@@ -42,6 +42,17 @@ type Store interface {
 	// from build is returned as is.
 	Append(ctx context.Context, build func(head Entry) ([]Entry, error)) error
 
+	// EntriesAfter returns the entries with a sequence number greater than
+	// seq, in order: what another process appended since seq was read.
+	EntriesAfter(ctx context.Context, seq int64) ([]Entry, error)
+
+	// Watch returns a channel that receives a value soon (within about a
+	// second) after any process appends to the store, until ctx ends, when
+	// it is closed. Signals are coalesced: one value may stand for several
+	// appends, and a value may come when nothing changed, so the receiver
+	// reads EntriesAfter its last sequence number.
+	Watch(ctx context.Context) <-chan struct{}
+
 	// Close releases the store.
 	Close() error
 }

@@ -36,3 +36,21 @@ func (m *memStore) Append(_ context.Context, build func(alliance.Entry) ([]allia
 }
 
 func (m *memStore) Close() error { return nil }
+
+func (m *memStore) EntriesAfter(_ context.Context, seq int64) ([]alliance.Entry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []alliance.Entry
+	for _, e := range m.entries {
+		if e.Seq > seq {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) Watch(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() { <-ctx.Done(); close(ch) }()
+	return ch
+}

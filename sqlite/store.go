@@ -375,6 +375,71 @@ func (s *Store) Append(ctx context.Context, build func(head alliance.Entry) ([]a
 	return nil
 }
 
+// EntriesAfter implements alliance.Store.
+func (s *Store) EntriesAfter(ctx context.Context, seq int64) ([]alliance.Entry, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, body, hash FROM entries WHERE seq > ? ORDER BY seq", seq)
+	if err != nil {
+		return nil, s.mapErr("read entries", err)
+	}
+	defer rows.Close()
+	var out []alliance.Entry
+	for rows.Next() {
+		var e alliance.Entry
+		if err := rows.Scan(&e.Seq, &e.Body, &e.Hash); err != nil {
+			return nil, s.mapErr("read entry", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.mapErr("read entries", err)
+	}
+	return out, nil
+}
+
+// WatchInterval is how often Watch looks for other processes' appends.
+const WatchInterval = 200 * time.Millisecond
+
+// Watch implements alliance.Store. SQLite has no notifications between
+// processes: Watch holds one connection and reads PRAGMA data_version, which
+// changes when another connection commits, every WatchInterval; the check
+// reads no table.
+func (s *Store) Watch(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	go func() {
+		defer close(ch)
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		var last int64 = -1
+		t := time.NewTicker(WatchInterval)
+		defer t.Stop()
+		for {
+			var v int64
+			if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+			} else if v != last {
+				if last >= 0 {
+					select {
+					case ch <- struct{}{}:
+					default: // a signal is already pending
+					}
+				}
+				last = v
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return ch
+}
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"alliance"
 )
@@ -147,6 +148,72 @@ func Run(t *testing.T, open Opener) {
 		}
 		if es, _ := s.Entries(ctx); len(es) != 0 {
 			t.Errorf("entries = %d after a cancelled append, want 0", len(es))
+		}
+	})
+
+	t.Run("KeysAreUniqueWhileTheyStand", func(t *testing.T) {
+		s := open(t, "keys")
+		keyed := func(key string, retracts int64) func(h alliance.Entry) ([]alliance.Entry, error) {
+			return func(h alliance.Entry) ([]alliance.Entry, error) {
+				es := entries(h, 1)
+				es[0].Key, es[0].Retracts = key, retracts
+				return es, nil
+			}
+		}
+		if err := s.Append(ctx, keyed("fact-a", 0)); err != nil {
+			t.Fatal(err)
+		}
+		err := s.Append(ctx, keyed("fact-a", 0))
+		if !errors.Is(err, alliance.ErrDuplicate) {
+			t.Fatalf("second copy of a fact: %v, want ErrDuplicate", err)
+		}
+		if es, _ := s.Entries(ctx); len(es) != 1 {
+			t.Fatalf("entries = %d after a refused duplicate, want 1", len(es))
+		}
+		// Retracting entry 1 frees its key; an entry with no key is never a duplicate.
+		if err := s.Append(ctx, keyed("", 1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Append(ctx, keyed("fact-a", 0)); err != nil {
+			t.Fatalf("the fact again after its retraction: %v", err)
+		}
+	})
+
+	t.Run("EntriesAfter", func(t *testing.T) {
+		s := open(t, "after")
+		if err := s.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) { return entries(h, 5), nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ after, want int64 }{{0, 5}, {3, 2}, {5, 0}, {9, 0}} {
+			es, err := s.EntriesAfter(ctx, tc.after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(len(es)) != tc.want || (len(es) > 0 && es[0].Seq != tc.after+1) {
+				t.Errorf("EntriesAfter(%d) = %d entries, want %d from %d", tc.after, len(es), tc.want, tc.after+1)
+			}
+		}
+	})
+
+	t.Run("WatchSeesAnotherHandlesAppend", func(t *testing.T) {
+		a, b := open(t, "watch"), open(t, "watch")
+		wctx, cancel := context.WithCancel(ctx)
+		ch := a.Watch(wctx)
+		// Drain a signal that may come at once, then append through b.
+		select {
+		case <-ch:
+		case <-time.After(300 * time.Millisecond):
+		}
+		if err := b.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) { return entries(h, 1), nil }); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ch:
+		case <-time.After(3 * time.Second):
+			t.Fatal("no signal within 3 s of another handle's append")
+		}
+		cancel()
+		for range ch { // closed when the context ends
 		}
 	})
 }
