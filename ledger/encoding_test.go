@@ -3,6 +3,8 @@ package ledger_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -75,6 +77,26 @@ func goldenRecordsV4() []*alliance.Record {
 		Title: "retracted by a release of the dataset: Sweden joins", Source: recs[2].Source, Retracts: 3}})
 }
 
+// goldenKey is a fixed signing key for the golden files of version 5.
+var goldenKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+
+// goldenRecordsV5 adds a source with a kind and a user's signed entry,
+// which encode as version 5.
+func goldenRecordsV5() []*alliance.Record {
+	recs := goldenRecordsV4()
+	at := recs[0].Recorded
+	src := alliance.Source{URL: "https://www.nato.int/cps/en/natohq/news_223446.htm", Title: "Sweden officially joins NATO", Kind: alliance.SourceOfficial}
+	recs = append(recs, &alliance.Record{Seq: 8, Recorded: at, Origin: alliance.FromDataset, Event: alliance.Event{
+		Date: alliance.MustDate("2024-03-07"), Type: alliance.Joined, Org: alliance.NATO, States: []string{"SE"},
+		Title: "Sweden joins NATO", Source: src}})
+	u := &alliance.Record{Seq: 9, Recorded: at.Add(2 * time.Hour), Origin: alliance.FromUser, Recorder: "golden editor", Event: alliance.Event{
+		Date: alliance.MustDate("2026-07-08"), Type: alliance.Summit, Org: alliance.NATO, States: []string{"UA"},
+		Title: "A signed summit", Source: alliance.Source{URL: "https://example.org/golden", Title: "golden", Kind: alliance.SourceNews}}}
+	u.Signer = goldenKey.Public().(ed25519.PublicKey)
+	u.Sig = ed25519.Sign(goldenKey, ledger.Encode(u))
+	return append(recs, u)
+}
+
 type goldenEntry struct {
 	Seq  int64  `json:"seq"`
 	Body string `json:"body"`
@@ -115,6 +137,7 @@ func TestGoldenEncoding(t *testing.T) {
 		{filepath.Join("testdata", "v2", "chain.jsonl"), goldenRecordsV2()},
 		{filepath.Join("testdata", "v3", "chain.jsonl"), goldenRecordsV3()},
 		{filepath.Join("testdata", "v4", "chain.jsonl"), goldenRecordsV4()},
+		{filepath.Join("testdata", "v5", "chain.jsonl"), goldenRecordsV5()},
 	} {
 		checkGolden(t, tc.path, tc.recs)
 	}
@@ -165,6 +188,9 @@ func TestGoldenChains(t *testing.T) {
 		{"v3/tampered-share.jsonl", "event 6: hash does not match"},
 		{"v4/chain.jsonl", ""},
 		{"v4/tampered-retracts.jsonl", "event 7: hash does not match"},
+		{"v5/chain.jsonl", ""},
+		{"v5/tampered-kind.jsonl", "event 8: hash does not match"},
+		{"v5/tampered-v5-without-new-fields.jsonl", "event 1: entry 1 is not in canonical form"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			store := &memStore{entries: readChain(t, filepath.Join("testdata", tc.file))}
@@ -201,7 +227,7 @@ func TestGoldenChains(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, r := range goldenRecords() {
+	for _, r := range goldenRecordsV5() {
 		f.Add(ledger.Encode(r))
 	}
 	f.Add([]byte(`{"v":2}`))
@@ -215,6 +241,43 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !bytes.Equal(ledger.Encode(r), b) {
 			t.Fatalf("decoded a non-canonical body %q", b)
+		}
+	})
+}
+
+// FuzzVerifySigned verifies one-entry chains made of arbitrary bodies with
+// a keyring: the answer is nil (a valid signed or dataset entry) or ECORRUPT,
+// never a panic, and a valid answer for a user's entry means a signature by
+// the trusted key over exactly that content.
+func FuzzVerifySigned(f *testing.F) {
+	for _, r := range goldenRecordsV5() {
+		r.Seq = 1
+		if r.Origin == alliance.FromUser && r.Sig != nil {
+			r.Sig = nil
+			r.Sig = ed25519.Sign(goldenKey, ledger.Encode(r))
+		}
+		f.Add(ledger.Encode(r))
+	}
+	trusted := ledger.Keyring{base64.StdEncoding.EncodeToString(goldenKey.Public().(ed25519.PublicKey)): "golden"}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		store := &memStore{entries: []alliance.Entry{{Seq: 1, Body: b, Hash: ledger.Chain(nil, b)}}}
+		_, err := ledger.New(store, nil).VerifyWith(t.Context(), ledger.VerifyOptions{Trusted: trusted})
+		if err != nil {
+			if alliance.ErrorCode(err) != alliance.ECORRUPT {
+				t.Fatalf("code %s, want ECORRUPT: %v", alliance.ErrorCode(err), err)
+			}
+			return
+		}
+		r, derr := ledger.Decode(b)
+		if derr != nil {
+			t.Fatalf("verified a body that does not decode: %v", derr)
+		}
+		if r.Origin == alliance.FromUser {
+			c := *r
+			c.Sig = nil
+			if !bytes.Equal(r.Signer, goldenKey.Public().(ed25519.PublicKey)) || !ed25519.Verify(goldenKey.Public().(ed25519.PublicKey), ledger.Encode(&c), r.Sig) {
+				t.Fatalf("accepted a user entry not signed by the trusted key: %q", b)
+			}
 		}
 	})
 }
