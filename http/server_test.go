@@ -2,19 +2,21 @@ package http_test
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	nethttp "net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"alliance"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"alliance/claims"
 	"alliance/data"
 	"alliance/dataset"
@@ -27,11 +29,16 @@ var (
 	srv     *httptest.Server
 )
 
-// MustServer starts one test server over the real dataset, with the clock
-// fixed at 2026-11-27.
-func MustServer(tb testing.TB) *httptest.Server {
+var (
+	svcOnce sync.Once
+	svc     *alliancehttp.Service
+)
+
+// MustService returns the service over the real dataset, with the clock fixed
+// at 2026-11-27 (built once).
+func MustService(tb testing.TB) *alliancehttp.Service {
 	tb.Helper()
-	srvOnce.Do(func() {
+	svcOnce.Do(func() {
 		states, h := datasettest.MustHistory(tb)
 		ix, eng := datasettest.MustEngine(tb)
 		borders, err := dataset.LoadBorders(data.FS, states)
@@ -51,10 +58,18 @@ func MustServer(tb testing.TB) *httptest.Server {
 			tb.Fatal(err)
 		}
 		cm := &claims.Model{History: h, States: states, Rules: eng, Borders: borders}
-		svc := &alliancehttp.Service{History: h, States: states, Index: ix, Rules: eng, Borders: borders, Populations: pop, Claims: cm, ClaimList: cs,
+		svc = &alliancehttp.Service{History: h, States: states, Index: ix, Rules: eng, Borders: borders, Populations: pop, Claims: cm, ClaimList: cs,
 			Version: strings.Repeat("ab", 32), Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }}
-		s := alliancehttp.NewServer(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		srv = httptest.NewServer(s.Handler())
+	})
+	return svc
+}
+
+// MustServer starts one test server over the real dataset.
+func MustServer(tb testing.TB) *httptest.Server {
+	tb.Helper()
+	s := MustService(tb)
+	srvOnce.Do(func() {
+		srv = httptest.NewServer(alliancehttp.NewServer(s, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	})
 	return srv
 }
@@ -115,7 +130,11 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 			t.Errorf("%s is not in the OpenAPI document", p)
 			continue
 		}
-		schema := op["get"].(map[string]any)["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+		if _, ok := op["get"]; !ok {
+			t.Errorf("%s has no GET", p)
+			continue
+		}
+		schema := schemaAt(t, specBody, "paths", p, "get", "responses", "200", "content", "application/json", "schema")
 		for _, q := range qs {
 			url := strings.Replace(p, "{code}", "", 1)
 			url = strings.Replace(url, "{table}", "", 1)
@@ -129,118 +148,47 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 				t.Errorf("GET %s: %d %s", url, res.StatusCode, body)
 				continue
 			}
-			var v any
-			if err := json.Unmarshal(body, &v); err != nil {
-				t.Errorf("GET %s: not JSON: %v", url, err)
-				continue
-			}
-			if err := validate(spec, schema, v, "$"); err != nil {
+			if err := validate(schema, body); err != nil {
 				t.Errorf("GET %s does not conform: %v", url, err)
 			}
 		}
 	}
 }
 
-// validate checks v against a JSON Schema subset: $ref, type (or a list of
-// types), required, properties, items, enum, oneOf, additionalProperties,
-// and format date.
-func validate(spec, schema map[string]any, v any, at string) error {
-	if r, ok := schema["$ref"].(string); ok {
-		name := strings.TrimPrefix(r, "#/components/schemas/")
-		return validate(spec, spec["components"].(map[string]any)["schemas"].(map[string]any)[name].(map[string]any), v, at)
+// schemaAt compiles the JSON Schema at pointer in the OpenAPI document
+// (3.1 schemas are JSON Schema 2020-12), with a maintained validator that
+// resolves $ref within the document and asserts formats such as date.
+func schemaAt(t *testing.T, specBody []byte, pointer ...string) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(specBody))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if one, ok := schema["oneOf"].([]any); ok {
-		for _, s := range one {
-			if validate(spec, s.(map[string]any), v, at) == nil {
-				return nil
-			}
-		}
-		return fmt.Errorf("%s matches none of oneOf", at)
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	if err := c.AddResource("mem:///openapi.json", doc); err != nil {
+		t.Fatal(err)
 	}
-	if t, ok := schema["type"]; ok {
-		types := []any{t}
-		if ts, ok := t.([]any); ok {
-			types = ts
-		}
-		match := false
-		for _, ty := range types {
-			switch ty {
-			case "string":
-				_, match = v.(string)
-			case "number":
-				_, match = v.(float64)
-			case "integer":
-				f, ok := v.(float64)
-				match = ok && f == float64(int64(f))
-			case "boolean":
-				_, match = v.(bool)
-			case "array":
-				_, match = v.([]any)
-			case "object":
-				_, match = v.(map[string]any)
-			case "null":
-				match = v == nil
-			}
-			if match {
-				break
-			}
-		}
-		if !match {
-			return fmt.Errorf("%s: %v is not of type %v", at, v, t)
-		}
+	var frag strings.Builder
+	for _, p := range pointer {
+		p = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+		frag.WriteString("/" + url.PathEscape(p))
 	}
-	if e, ok := schema["enum"].([]any); ok {
-		found := false
-		for _, x := range e {
-			found = found || x == v
-		}
-		if !found {
-			return fmt.Errorf("%s: %v is not one of %v", at, v, e)
-		}
+	sch, err := c.Compile("mem:///openapi.json#" + frag.String())
+	if err != nil {
+		t.Fatalf("compile schema %v: %v", pointer, err)
 	}
-	if schema["format"] == "date" {
-		if s, ok := v.(string); ok {
-			if _, err := alliance.ParseDate(s); err != nil {
-				return fmt.Errorf("%s: %q is not a date", at, s)
-			}
-		}
-	}
-	if m, ok := v.(map[string]any); ok {
-		for _, r := range asList(schema["required"]) {
-			if _, ok := m[r.(string)]; !ok {
-				return fmt.Errorf("%s: required %q is missing", at, r)
-			}
-		}
-		props, _ := schema["properties"].(map[string]any)
-		for k, x := range m {
-			if ps, ok := props[k].(map[string]any); ok {
-				if err := validate(spec, ps, x, at+"."+k); err != nil {
-					return err
-				}
-			} else if ap, ok := schema["additionalProperties"].(map[string]any); ok {
-				if err := validate(spec, ap, x, at+"."+k); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if a, ok := v.([]any); ok {
-		if items, ok := schema["items"].(map[string]any); ok {
-			for i, x := range a {
-				if err := validate(spec, items, x, fmt.Sprintf("%s[%d]", at, i)); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return sch
 }
 
-func asList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
+// validate checks a JSON answer against a compiled schema.
+func validate(sch *jsonschema.Schema, body []byte) error {
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		return err
 	}
-	return nil
+	return sch.Validate(v)
 }
 
 func TestAnswers(t *testing.T) {
@@ -439,9 +387,6 @@ func TestPages(t *testing.T) {
 
 func TestValidatorHasTeeth(t *testing.T) {
 	_, specBody := get(t, "/api/v1/openapi.json")
-	var spec map[string]any
-	json.Unmarshal(specBody, &spec)
-	schemas := spec["components"].(map[string]any)["schemas"].(map[string]any)
 	for _, tc := range []struct {
 		schema string
 		v      string
@@ -451,9 +396,7 @@ func TestValidatorHasTeeth(t *testing.T) {
 		{"Membership", `{"code": "FI", "name": "Finland", "joined": "2023-02-30"}`},
 		{"Verdict", `{"verdict": "maybe", "clause": "", "reason": "", "party": "US", "place": {"lat": 0, "lon": 0, "kind": "land"}, "obligated": []}`},
 	} {
-		var v any
-		json.Unmarshal([]byte(tc.v), &v)
-		if err := validate(spec, schemas[tc.schema].(map[string]any), v, "$"); err == nil {
+		if err := validate(schemaAt(t, specBody, "components", "schemas", tc.schema), []byte(tc.v)); err == nil {
 			t.Errorf("%s accepted %s", tc.schema, tc.v)
 		}
 	}
