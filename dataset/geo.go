@@ -46,15 +46,22 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 		{"geo/overrides.yaml", func(file string, it *yaml.Node) error {
 			var o geo.Override
 			if err := fields(file, it, map[string]func(*yaml.Node) error{
-				"feature":   str(file, "feature", &o.Feature),
-				"state":     str(file, "state", &o.State),
-				"territory": str(file, "territory", &o.Territory),
-				"from":      date(file, "from", &o.From),
-				"to":        date(file, "to", &o.To),
-				"reason":    str(file, "reason", &o.Reason),
-				"source":    source(file, &o.Source),
-				"polygon":   polygon(file, &o.Polygon),
-				"within":    str(file, "within", &o.Within),
+				"feature":       str(file, "feature", &o.Feature),
+				"state":         str(file, "state", &o.State),
+				"territory":     str(file, "territory", &o.Territory),
+				"from":          date(file, "from", &o.From),
+				"to":            date(file, "to", &o.To),
+				"reason":        str(file, "reason", &o.Reason),
+				"source":        source(file, &o.Source),
+				"polygon":       polygon(file, &o.Polygon),
+				"within":        str(file, "within", &o.Within),
+				"de_facto":      str(file, "de_facto", &o.DeFacto),
+				"de_facto_from": date(file, "de_facto_from", &o.DeFactoFrom),
+				"declaration":   str(file, "declaration", &o.Declaration),
+				"de_facto_source": func(v *yaml.Node) error {
+					o.DeFactoSource = &alliance.Source{}
+					return source(file, o.DeFactoSource)(v)
+				},
 				"occupation": func(v *yaml.Node) error {
 					if v.Value != "true" && v.Value != "false" {
 						return errAt(file, v.Line, "occupation", "want true or false")
@@ -67,6 +74,9 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 			}
 			if (o.Feature == "") == (len(o.Polygon) == 0) {
 				return errAt(file, it.Line, "feature", "name either a border feature or a polygon")
+			}
+			if o.DeFacto != "" && o.DeFactoSource == nil {
+				return errAt(file, it.Line, "de_facto_source", "is missing: who held an area in fact, and since when, is a fact that needs its source")
 			}
 			g.Overrides = append(g.Overrides, o)
 			return nil

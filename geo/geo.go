@@ -33,10 +33,33 @@ type Override struct {
 	// Occupation marks an area in Europe where occupation forces of Parties
 	// were stationed when the Treaty entered into force (Art. 6(2)).
 	Occupation bool `json:"occupation,omitempty"`
+	// DeFacto is the state that held the area in fact while the override
+	// applies, where that is not State, from DeFactoFrom (zero: from the
+	// override's start). Control is a dated fact: Russia has held Crimea
+	// since its annexation of 2014-03-18, not before, so it is never read
+	// from today's borders.
+	DeFacto       string           `json:"de_facto,omitempty"`
+	DeFactoFrom   alliance.Date    `json:"de_facto_from,omitempty"`
+	DeFactoSource *alliance.Source `json:"de_facto_source,omitempty"`
+	// Declaration is, for an area that was no Party's territory, a
+	// declaration by Parties that they would treat an attack on it as an
+	// attack on themselves (the Three Powers on Berlin, 1954). The Treaty
+	// does not cover such an area as territory; the declaration makes the
+	// answer disputed rather than a plain no.
+	Declaration string `json:"declaration,omitempty"`
 }
 
 func (o *Override) applies(d alliance.Date) bool {
 	return (o.From.IsZero() || !d.Before(o.From)) && (o.To.IsZero() || !d.After(o.To))
+}
+
+// heldBy returns the state that held the area in fact on d, if the
+// override records one other than its State.
+func (o *Override) heldBy(d alliance.Date) string {
+	if o.DeFacto == "" || o.DeFacto == o.State || (!o.DeFactoFrom.IsZero() && d.Before(o.DeFactoFrom)) {
+		return ""
+	}
+	return o.DeFacto
 }
 
 // Sea is a sea area drawn as a simplified polygon whose sides follow the
@@ -74,7 +97,8 @@ type Place struct {
 	TerritorialSea bool     `json:"territorial_sea,omitempty"`
 	// NorthOfTropic is true north of the Tropic of Cancer.
 	NorthOfTropic bool `json:"north_of_tropic_of_cancer"`
-	// DeFacto is country-coder's state where an override changed it.
+	// DeFacto is the state that held the place in fact on the date, where
+	// a dated override records one that is not State.
 	DeFacto  string    `json:"de_facto,omitempty"`
 	Override *Override `json:"override,omitempty"`
 	groups   []string
@@ -203,9 +227,9 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 			if fi >= 0 {
 				p.Feature, p.groups = ix.g.features[fi].ID, ix.g.features[fi].Groups
 				p.Continent = continent(p.groups)
-				p.DeFacto = ix.g.features[fi].Country
 			}
 			p.State, p.Territory, p.Override = a.o.State, a.o.Territory, &a.o
+			p.DeFacto = a.o.heldBy(d)
 			return p, nil
 		}
 	}
@@ -222,10 +246,8 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 	for i := range ix.overrides[f.ID] {
 		o := &ix.overrides[f.ID][i]
 		if o.applies(d) {
-			if o.State != p.State {
-				p.DeFacto = p.State
-			}
 			p.State, p.Override = o.State, o
+			p.DeFacto = o.heldBy(d)
 			if o.Territory != "" {
 				p.Territory = o.Territory
 			}
