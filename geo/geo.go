@@ -80,7 +80,8 @@ type Place struct {
 	Lat  float64 `json:"lat"`
 	Lon  float64 `json:"lon"`
 	Name string  `json:"name,omitempty"` // the place name asked for, if any
-	// Kind is "land" or "sea", by Natural Earth's 1:50m land polygons.
+	// Kind is "land" or "sea", by Natural Earth's 1:50m land polygons and
+	// the minor islands (atolls, cays) of its 1:10m land.
 	Kind string `json:"kind"`
 	// State is the state whose territory holds the point; at sea, the state
 	// whose waters country-coder's borders draw around it (these reach the
@@ -119,18 +120,24 @@ type Index struct {
 	numeric   map[string]string
 }
 
-// New builds an index from country-coder's borders.json, a TopoJSON land
-// mask (world-atlas's land-50m.json), overrides and seas.
-func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error) {
+// New builds an index from country-coder's borders.json, TopoJSON land
+// masks (world-atlas's land-50m.json, then the minor islands of the 1:10m
+// land that it leaves out), overrides and seas. A point is land if any mask
+// holds it (each mask is read even-odd on its own, so masks may overlap).
+func New(borders []byte, land [][]byte, overrides []Override, seas []Sea) (*Index, error) {
 	fs, aliases, numeric, err := parseBorders(borders)
 	if err != nil {
 		return nil, err
 	}
-	lf, err := parseLand(land, "land")
-	if err != nil {
-		return nil, err
+	var masks []*Feature
+	for _, b := range land {
+		lf, err := parseLand(b, "land")
+		if err != nil {
+			return nil, err
+		}
+		masks = append(masks, lf)
 	}
-	ix := &Index{g: newGrid(fs), land: newGrid([]*Feature{lf}), overrides: map[string][]Override{}, byName: map[string]int{}, numeric: numeric}
+	ix := &Index{g: newGrid(fs), land: newGrid(masks), overrides: map[string][]Override{}, byName: map[string]int{}, numeric: numeric}
 	for i, f := range fs {
 		ix.byName[strings.ToLower(f.Name)] = i
 		ix.byName[strings.ToLower(f.ID)] = i
@@ -140,7 +147,7 @@ func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error)
 	// out parts with an ISO code of their own (Greenland, French Guiana).
 	landCells := make([]int, len(fs))
 	for k, o := range ix.g.owner {
-		if o >= 0 && ix.land.owner[k] == 0 {
+		if o >= 0 && ix.land.owner[k] >= 0 {
 			landCells[o]++
 		}
 	}

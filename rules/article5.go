@@ -82,6 +82,9 @@ type Engine struct {
 	Disputes []Dispute
 	// Names names states missing from States (country-coder's names); may be nil.
 	Names func(code string) string
+	// OnAccession reads security agreements' words on accession
+	// (data/rules/on-accession.yaml); may be nil.
+	OnAccession []AccessionReading
 }
 
 // name returns a state's name as a sentence uses it: "the United States".

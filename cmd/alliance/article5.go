@@ -151,5 +151,5 @@ func (w *world) engine() (*rules.Engine, *geo.Index, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("embedded geography: %w", err)
 	}
-	return &rules.Engine{History: w.history, States: w.states, Disputes: g.Disputes, Names: ix.Name}, ix, nil
+	return &rules.Engine{History: w.history, States: w.states, Disputes: g.Disputes, Names: ix.Name, OnAccession: g.OnAccession}, ix, nil
 }
