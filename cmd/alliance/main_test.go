@@ -260,12 +260,16 @@ func TestProtectionCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	type commitment struct {
+		Kind           string   `json:"kind"`
+		Partners       []string `json:"partners"`
+		OnAccession    string   `json:"on_accession"`
+		AfterAccession string   `json:"after_accession"`
+	}
 	type profile struct {
-		NATOMember  bool `json:"nato_member"`
-		Commitments []struct {
-			Kind        string `json:"kind"`
-			OnAccession string `json:"on_accession"`
-		}
+		NATOMember  bool         `json:"nato_member"`
+		Commitments []commitment `json:"commitments"`
+		Ended       []commitment `json:"ended"`
 	}
 	var r struct {
 		Now      profile `json:"now"`
@@ -277,12 +281,21 @@ func TestProtectionCLI(t *testing.T) {
 	if r.Now.NATOMember || len(r.Now.Commitments) < 20 {
 		t.Errorf("Ukraine now: member %v, %d commitments", r.Now.NATOMember, len(r.Now.Commitments))
 	}
-	if !r.AsMember.NATOMember || r.AsMember.Commitments[0].Kind != "nato_article5" || len(r.AsMember.Commitments) != len(r.Now.Commitments)+1 {
+	if !r.AsMember.NATOMember || r.AsMember.Commitments[0].Kind != "nato_article5" || len(r.AsMember.Commitments)+len(r.AsMember.Ended) != len(r.Now.Commitments)+1 {
 		t.Errorf("Ukraine as a member: %+v", r.AsMember)
+	}
+	if len(r.AsMember.Ended) != 1 || r.AsMember.Ended[0].Partners[0] != "GB" || r.AsMember.Ended[0].AfterAccession != "ends" {
+		t.Errorf("ended on accession: %+v, want the UK agreement", r.AsMember.Ended)
 	}
 	code, out, _ = run(t, db, "protection", "FI", "--at", "2023-04-04")
 	if code != 0 || !strings.Contains(out, "North Atlantic Treaty, Article 5") || !strings.Contains(out, "Article 42(7)") {
 		t.Errorf("Finland's profile:\n%s", out)
+	}
+	// Finland's own agreement with Ukraine does not protect Finland: it is listed apart.
+	code, out, _ = run(t, db, "protection", "FI", "--at", "2025-01-01")
+	protects, owes, _ := strings.Cut(out, "What Finland owes others")
+	if code != 0 || strings.Contains(protects, "Ukraine") || !strings.Contains(owes, "to Ukraine") {
+		t.Errorf("Finland's profile lists its own agreement with Ukraine as protecting it:\n%s", out)
 	}
 }
 
