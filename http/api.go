@@ -15,6 +15,7 @@ import (
 	"alliance/forecast"
 	"alliance/geo"
 	"alliance/rules"
+	"alliance/third_party/isocodes"
 	"alliance/tidy"
 )
 
@@ -75,9 +76,17 @@ func params(r *nethttp.Request, allowed ...string) (*query, error) {
 
 func (q *query) str(name string) string { return q.r.URL.Query().Get(name) }
 
+// date reads an optional date parameter: absent means def, but present and
+// empty (?at=) is EINVALID, never silently today.
 func (q *query) date(name string, def alliance.Date) alliance.Date {
 	v := q.str(name)
-	if v == "" || q.err != nil {
+	if q.err != nil {
+		return def
+	}
+	if v == "" {
+		if q.r.URL.Query().Has(name) {
+			q.err = alliance.Errorf(alliance.EINVALID, "%s is empty: give a date YYYY-MM-DD, or leave %s out", name, name)
+		}
 		return def
 	}
 	d, err := alliance.ParseDate(v)
@@ -114,6 +123,9 @@ func (q *query) number(name string, def, lo, hi float64) float64 {
 func (s *Server) code(name, v string) (string, error) {
 	c, ok := s.svc.States.Normalize(v)
 	if !ok {
+		if n, real := isocodes.Name(c); real {
+			return "", alliance.Errorf(alliance.EINVALID, "%s: %s is a real ISO code but not in this dataset (%s)", name, c, n)
+		}
 		return "", alliance.Errorf(alliance.EINVALID, "%s: unknown state code %q: want an ISO 3166-1 alpha-2 code such as SE", name, v)
 	}
 	return c, nil
@@ -511,6 +523,9 @@ func (s *Server) border(q *query) (rules.BorderReport, float64, error) {
 	joins := q.states(s, "join")
 	if q.err != nil {
 		return rules.BorderReport{}, 0, q.err
+	}
+	if err := s.svc.Rules.CheckNeighbour(with, at, joins); err != nil {
+		return rules.BorderReport{}, 0, err
 	}
 	return s.svc.Rules.NATOBorder(s.svc.Borders, with, at, joins), s.svc.Rules.NATOBorder(s.svc.Borders, with, at.AddDays(-1), nil).Km, nil
 }

@@ -16,7 +16,7 @@ func (a *App) accession(ctx context.Context, args []string) error {
 			"(with the date and which step that date is: parliament, head_of_state or deposit), and\n"+
 			"who was still pending. Example: alliance accession SE --at 2023-06-01").withJSON()
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
-	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
+	atS := f.Date("at", "date YYYY-MM-DD (default today)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ func (a *App) decide(ctx context.Context, args []string) error {
 			"          alliance decide --rule qmv --org EU --no DE,FR,IT,ES").withJSON()
 	rule := f.String("rule", "consensus", "consensus, silence, unanimity or qmv")
 	orgS := f.String("org", "", "NATO or EU (default: NATO for consensus and silence, EU otherwise)")
-	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
+	atS := f.Date("at", "date YYYY-MM-DD (default today)")
 	noS := f.String("no", "", "comma-separated codes of members voting no / objecting / breaking silence")
 	absS := f.String("abstain", "", "comma-separated codes of members abstaining")
 	q := f.String("question", "invite_ukraine", "question whose recorded positions to list (\"\" for none)")

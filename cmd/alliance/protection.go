@@ -22,8 +22,8 @@ func (a *App) protection(ctx context.Context, args []string) error {
 			"state joins NATO on DATE (never written to the ledger), applying each agreement's words on\n"+
 			"accession as far as they say anything, with how sure that reading is.\n"+
 			"Example: alliance protection UA --as-member 2030-01-01").withJSON()
-	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
-	asS := f.String("as-member", "", "hypothesis: the state joins NATO on this date")
+	atS := f.Date("at", "date YYYY-MM-DD (default today)")
+	asS := f.Date("as-member", "hypothesis: the state joins NATO on this date")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
