@@ -546,7 +546,7 @@ func (s *Server) apiBorder(w nethttp.ResponseWriter, r *nethttp.Request) error {
 }
 
 func (s *Server) apiDecide(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := params(r, "rule", "org", "at", "no", "abstain", "question")
+	q, err := params(r, "rule", "org", "at", "no", "abstain", "assume", "question")
 	if err != nil {
 		return err
 	}
@@ -565,6 +565,20 @@ func (s *Server) apiDecide(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	}
 	for _, c := range q.states(s, "abstain") {
 		ballot[c] = "abstain"
+	}
+	for _, item := range strings.Split(q.str("assume"), ",") {
+		if item = strings.TrimSpace(item); item == "" || q.err != nil {
+			continue
+		}
+		c, st, _ := strings.Cut(item, ":")
+		vote, known := map[string]string{"support": "yes", "yes": "yes", "oppose": "no", "no": "no", "abstain": "abstain"}[strings.ToLower(st)]
+		code, err := s.code("assume", c)
+		if err != nil {
+			q.err = err
+		} else if !known {
+			q.err = alliance.Errorf(alliance.EINVALID, "assume %q: want CODE:STANCE with STANCE support, oppose or abstain", item)
+		}
+		ballot[code] = vote
 	}
 	if q.err != nil {
 		return q.err

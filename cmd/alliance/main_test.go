@@ -340,6 +340,13 @@ func TestPathToAccessionCLI(t *testing.T) {
 		{[]string{"decide", "--rule", "veto"}, `unknown rule "veto"`},
 		{[]string{"decide", "--rule", "qmv", "--org", "NATO"}, "qmv is the EU Council's rule"},
 		{[]string{"border", "--with", "XX"}, `unknown state code "XX"`},
+		{[]string{"border", "--with", "PL", "--at", "2024-01-01"}, "Poland is a member of NATO on 2024-01-01"},
+		{[]string{"border", "--with", "UA", "--join", "UA"}, "among the states joining NATO"},
+		{[]string{"members", "--at", ""}, "--at is empty"},
+		{[]string{"protection", "FI", "--at="}, "--at is empty"},
+		{[]string{"history", "--from", "2024-01-01", "--to", "2023-01-01"}, "--from 2024-01-01 is after --to 2023-01-01"},
+		{[]string{"protection", "BR"}, "BR is a real ISO code but not in this dataset"},
+		{[]string{"decide", "--question", "invite_ukraine", "--assume", "HU"}, "want CODE:STANCE"},
 	} {
 		code, _, stderr := run(t, db, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.msg) {
@@ -349,6 +356,19 @@ func TestPathToAccessionCLI(t *testing.T) {
 	code, out, _ = run(t, db, "backtest", "--runs", "5000")
 	if code != 0 || !strings.Contains(out, "MISSED") || !strings.Contains(out, "naive baseline") {
 		t.Errorf("backtest: exit %d\n%s", code, out)
+	}
+	// Errors quote at most about 100 characters of what was typed.
+	long := strings.Repeat("x", 5000)
+	for _, args := range [][]string{{"members", "--at", long}, {"protection", long}, {"article5", "--place", long}, {"decide", "--rule", long}} {
+		code, _, stderr := run(t, db, args...)
+		if code != 2 || len(stderr) > 400 {
+			t.Errorf("%s with 5000 characters: exit %d, %d-byte error", args[0], code, len(stderr))
+		}
+	}
+	// With a question, the recorded positions decide: recorded opponents block and are named.
+	code, out, _ = run(t, db, "decide", "--rule", "consensus", "--question", "invite_ukraine", "--at", "2026-01-01")
+	if code != 0 || !strings.HasPrefix(out, "NOT ADOPTED") || !strings.Contains(out, "Blocking: ") || !strings.Contains(out, "Hungary") {
+		t.Errorf("consensus on inviting Ukraine: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, db, "decide", "--rule", "consensus", "--no", "HU", "--json")
 	var d map[string]any
