@@ -48,18 +48,19 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 		{"geo/overrides.yaml", func(file string, it *yaml.Node) error {
 			var o geo.Override
 			if err := fields(file, it, map[string]func(*yaml.Node) error{
-				"feature":       str(file, "feature", &o.Feature),
-				"state":         str(file, "state", &o.State),
-				"territory":     str(file, "territory", &o.Territory),
-				"from":          date(file, "from", &o.From),
-				"to":            date(file, "to", &o.To),
-				"reason":        str(file, "reason", &o.Reason),
-				"source":        source(file, &o.Source),
-				"polygon":       polygon(file, &o.Polygon),
-				"within":        str(file, "within", &o.Within),
-				"de_facto":      str(file, "de_facto", &o.DeFacto),
-				"de_facto_from": date(file, "de_facto_from", &o.DeFactoFrom),
-				"declaration":   str(file, "declaration", &o.Declaration),
+				"feature":          str(file, "feature", &o.Feature),
+				"state":            str(file, "state", &o.State),
+				"territory":        str(file, "territory", &o.Territory),
+				"from":             date(file, "from", &o.From),
+				"to":               date(file, "to", &o.To),
+				"reason":           str(file, "reason", &o.Reason),
+				"source":           source(file, &o.Source),
+				"polygon":          polygon(file, &o.Polygon),
+				"within":           str(file, "within", &o.Within),
+				"de_facto":         str(file, "de_facto", &o.DeFacto),
+				"de_facto_from":    date(file, "de_facto_from", &o.DeFactoFrom),
+				"declaration":      str(file, "declaration", &o.Declaration),
+				"declaration_from": date(file, "declaration_from", &o.DeclarationFrom),
 				"de_facto_source": func(v *yaml.Node) error {
 					o.DeFactoSource = &alliance.Source{}
 					return source(file, o.DeFactoSource)(v)

@@ -46,7 +46,8 @@ type Override struct {
 	// attack on themselves (the Three Powers on Berlin, 1954). The Treaty
 	// does not cover such an area as territory; the declaration makes the
 	// answer disputed rather than a plain no.
-	Declaration string `json:"declaration,omitempty"`
+	Declaration     string        `json:"declaration,omitempty"`
+	DeclarationFrom alliance.Date `json:"declaration_from,omitzero"`
 }
 
 func (o *Override) applies(d alliance.Date) bool {
@@ -354,13 +355,17 @@ func (a *area) contains(p pt) bool {
 func continent(groups []string) string {
 	for _, c := range []struct{ id, name string }{
 		{"150", "Europe"}, {"021", "North America"}, {"419", "Latin America and the Caribbean"},
+		{"003", "Latin America and the Caribbean"}, // the rest of M49's North America: Central America, Clipperton
 		{"002", "Africa"}, {"142", "Asia"}, {"009", "Oceania"},
 	} {
 		if slices.Contains(groups, c.id) {
 			return c.name
 		}
 	}
-	return "Antarctica"
+	if len(groups) == 0 {
+		return "Antarctica" // country-coder's Antarctica feature has no groups
+	}
+	return ""
 }
 
 // String describes the place in a few words: "Hawaii (US)", "at sea".

@@ -95,7 +95,7 @@ func (e *Engine) name(code string) string {
 			n = m
 		}
 	}
-	for _, p := range []string{"United ", "Netherlands", "Russian Federation", "Syrian Arab Republic", "Czech Republic"} {
+	for _, p := range []string{"United ", "Netherlands", "Russian Federation", "Syrian Arab Republic", "Czech Republic", "German Democratic Republic", "Federal Republic", "Soviet Union"} {
 		if strings.HasPrefix(n, p) {
 			return "the " + n
 		}
@@ -133,7 +133,7 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 			v.Clause = forcesClause
 			v.ClauseText = text(forcesClause).Text
 			v.Sources = append(v.Sources, text(forcesClause).Source, p.Override.Source)
-			if p.Override.Declaration != "" {
+			if p.Override.Declaration != "" && !q.Date.Before(p.Override.DeclarationFrom) {
 				v.Verdict = Disputed
 				v.Reason = fmt.Sprintf("%s was no Party's territory but an area where occupation forces of Parties were stationed: an attack on their forces there is covered (%s), and %s But the Treaty does not cover it as territory.", upperFirst(where), forcesClause, strings.TrimSuffix(lowerFirst(p.Override.Declaration), ".")+".")
 				return v, nil
@@ -242,7 +242,8 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 		atlantic := s.ID == "north_atlantic" || s.PartOf == "north_atlantic"
 		switch {
 		case s.ID == "mediterranean" && old:
-			return notCovered(forcesClause, fmt.Sprintf("On %s the 1949 wording of Article 6 covered vessels or aircraft only \"in this area\", the North Atlantic area north of the Tropic of Cancer; the Mediterranean Sea was named only by the 1951 protocol, in force from %s, so an attack on those of %s in the Mediterranean was not covered as written.", q.Date, AmendedInForce, party))
+			v.Obligated = []string{}
+			return set(Disputed, forcesClause, fmt.Sprintf("On %s the 1949 wording of Article 6 covered vessels or aircraft of %s only \"in this area\", the North Atlantic area north of the Tropic of Cancer, which it does not define, and named no sea: the Mediterranean Sea was named only by the 1951 protocol, in force from %s. The US Senate Foreign Relations Committee read \"area\" as \"the general region, rather than merely the North Atlantic Ocean in a narrow sense\", and described the protocol as adding the forces, vessels and aircraft of the Parties \"in the Eastern Mediterranean\"; the text alone does not settle it.", q.Date, party, AmendedInForce), senateReport1952)
 		case s.ID == "mediterranean":
 			return covered(forcesClause, fmt.Sprintf("Forces, vessels or aircraft of %s in or over the Mediterranean Sea are covered by Article 6 wherever in that sea they are.", party))
 		case atlantic && p.NorthOfTropic && old:

@@ -63,6 +63,11 @@ var statutes1949 = alliance.Source{URL: "https://en.m.wikisource.org/wiki/Page:U
 // the Tropic of Cancer (not the Mediterranean), and no Turkey.
 var article6of1949 = Article{"Art. 6 (1949)", "For the purpose of Article 5 an armed attack on one or more of the Parties is deemed to include an armed attack on the territory of any of the Parties in Europe or North America, on the Algerian departments of France, on the occupation forces of any Party in Europe, on the islands under the jurisdiction of any Party in the North Atlantic area north of the Tropic of Cancer or on the vessels or aircraft in this area of any of the Parties.", statutes1949}
 
+// senateReport1952 is the US Senate Foreign Relations Committee's report
+// on the 1951 protocol (21 January 1952), on what the protocol added to
+// the area of Article 6.
+var senateReport1952 = alliance.Source{URL: "https://books.google.ro/books?id=vEI3AAAAIAAJ&pg=PA871", Title: "Report of the Senate Committee on Foreign Relations on the Protocol on the Accession of Greece and Turkey, 21 January 1952 (reprinted in a documents volume, Google Books copy, p. 871)"}
+
 // algerianWords are the words of Art. 6(1) that ceased to apply on
 // Algeria's independence.
 const algerianWords = "on the Algerian Departments of France, "
