@@ -123,6 +123,9 @@ func (a *App) article5(ctx context.Context, args []string) error {
 	if v.ClauseText != "" {
 		fmt.Fprintf(out, "Text:    %s\n", v.ClauseText)
 	}
+	if v.TextVersion != "" {
+		fmt.Fprintf(out, "Wording: %s\n", v.TextVersion)
+	}
 	for _, s := range v.Sources {
 		fmt.Fprintf(out, "Source:  %s <%s>\n", s.Title, s.URL)
 	}
