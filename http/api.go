@@ -60,6 +60,10 @@ func (s *Server) routes() {
 type query struct {
 	r   *nethttp.Request
 	err error
+	// strict refuses a date parameter given empty (?at=): the API's rule.
+	// Pages are lenient, because a form's cleared date field means the
+	// default (today).
+	strict bool
 }
 
 func params(r *nethttp.Request, allowed ...string) (*query, error) {
@@ -71,20 +75,20 @@ func params(r *nethttp.Request, allowed ...string) (*query, error) {
 			return nil, alliance.Errorf(alliance.EINVALID, "query parameter %q given %d times", k, len(v))
 		}
 	}
-	return &query{r: r}, nil
+	return &query{r: r, strict: true}, nil
 }
 
 func (q *query) str(name string) string { return q.r.URL.Query().Get(name) }
 
-// date reads an optional date parameter: absent means def, but present and
-// empty (?at=) is EINVALID, never silently today.
+// date reads an optional date parameter: absent means def; in the API,
+// present and empty (?at=) is EINVALID, never silently today.
 func (q *query) date(name string, def alliance.Date) alliance.Date {
 	v := q.str(name)
 	if q.err != nil {
 		return def
 	}
 	if v == "" {
-		if q.r.URL.Query().Has(name) {
+		if q.strict && q.r.URL.Query().Has(name) {
 			q.err = alliance.Errorf(alliance.EINVALID, "%s is empty: give a date YYYY-MM-DD, or leave %s out", name, name)
 		}
 		return def
