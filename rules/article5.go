@@ -319,7 +319,7 @@ func (e *Engine) describe(p geo.Place) string {
 	if p.Territory != "" && p.Territory != state && p.Territory != p.Name {
 		parts = append(parts, p.Territory)
 	}
-	if state != "" && state != p.Name {
+	if state != "" && state != p.Name && !strings.Contains(p.Territory, state) {
 		parts = append(parts, state)
 	}
 	if p.Kind == "sea" {
