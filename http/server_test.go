@@ -395,6 +395,8 @@ func TestPages(t *testing.T) {
 		{"/ukraine?invited=2027-07-07&runs=5000", "Forecast of the joining date", 200},
 		{"/events?state=FI&type=joined", "Finland", 200},
 		{"/state/FI?at=2023-04-04", "North Atlantic Treaty, Article 5", 200},
+		{"/state/FI?at=2025-01-01", "What Finland owes others on 2025-01-01", 200},
+		{"/article5?lat=50.11&lon=8.68&date=1950-06-01&target=forces&party=US", "Article 6 as signed on 4 April 1949", 200},
 		{"/state/XX", "unknown state code", 404},
 		{"/?at=1900-01-01", "The map starts in 1949", 400},
 		{"/no-such-page", "There is no page", 404},
