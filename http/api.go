@@ -258,6 +258,9 @@ func (s *Server) filter(q *query) alliance.Filter {
 	if d := q.date("to", alliance.Date{}); !d.IsZero() {
 		f.To = &d
 	}
+	if f.From != nil && f.To != nil && f.From.After(*f.To) && q.err == nil {
+		q.err = alliance.Errorf(alliance.EINVALID, "from %s is after to %s: no day can be in that range", *f.From, *f.To)
+	}
 	return f
 }
 

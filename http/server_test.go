@@ -279,6 +279,7 @@ func TestErrors(t *testing.T) {
 		{"/api/v1/members?at=2023-01-01&at=2024-01-01", 400, "EINVALID", "given 2 times"},
 		{"/api/v1/members?colour=red", 400, "EINVALID", `unknown query parameter "colour"`},
 		{"/api/v1/members?at=", 400, "EINVALID", "at is empty"},
+		{"/api/v1/history?from=2024-01-01&to=2023-01-01", 400, "EINVALID", "from 2024-01-01 is after to 2023-01-01"},
 		{"/api/v1/protection/BR", 400, "EINVALID", "BR is a real ISO code but not in this dataset"},
 		{"/api/v1/border?with=PL&at=2024-01-01", 400, "EINVALID", "Poland is a member of NATO"},
 		{"/api/v1/accession/XX", 400, "EINVALID", `unknown state code "XX"`},
