@@ -153,3 +153,24 @@ func TestAsMemberOnAccession(t *testing.T) {
 		t.Errorf("as a member: %d kept + %d ended, want %d (now + Article 5)", len(then.Commitments), len(then.Ended), want)
 	}
 }
+
+// TestReadingsNameAgreements: every reading of words on accession names an
+// agreement the dataset holds (by partner and date of signature), so that a
+// correction of data/guarantees cannot leave a reading pointing at nothing.
+func TestReadingsNameAgreements(t *testing.T) {
+	_, eng := datasettest.MustEngine(t)
+	if len(eng.OnAccession) == 0 {
+		t.Fatal("no readings loaded from data/rules/on-accession.yaml")
+	}
+	for _, rd := range eng.OnAccession {
+		found := false
+		for _, r := range eng.History.Records() {
+			if r.Type == alliance.Agreement && r.Terms != nil && r.Terms.Partner == rd.Partner && r.Date == rd.Signed {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("reading for %s signed %s: no such agreement in data/guarantees", rd.Partner, rd.Signed)
+		}
+	}
+}
