@@ -41,6 +41,13 @@ type Query struct {
 	To       alliance.Date `json:"to,omitzero"`
 	Scope    string        `json:"scope,omitempty"` // poll: EU27
 	Needs    string        `json:"needs,omitempty"` // not_in_model: what data would be needed
+	// FieldworkFrom and FieldworkTo are, for a poll, the period in which the
+	// sentence says the poll was conducted. A poll whose recorded fieldwork
+	// is not within it (or is not recorded at all) makes a claim that would
+	// otherwise be supported imprecise: the figure is right, its date is not
+	// what the source says.
+	FieldworkFrom alliance.Date `json:"fieldwork_from,omitzero"`
+	FieldworkTo   alliance.Date `json:"fieldwork_to,omitzero"`
 }
 
 // Expect is the relation the claim's sentence asserts about the value.
@@ -99,6 +106,17 @@ func (m *Model) check(c Claim) Result {
 	}
 	r.Value, r.Detail, r.Events = &v, detail, evs
 	r.Verdict = c.Expect.judge(v, &r.Detail)
+	if q := c.Query; r.Verdict == Supported && !q.FieldworkFrom.IsZero() && len(evs) == 1 && evs[0].Survey != nil {
+		s := evs[0].Survey
+		switch {
+		case s.FieldworkFrom.IsZero() || s.FieldworkTo.IsZero():
+			r.Verdict = Imprecise
+			r.Detail += fmt.Sprintf(" The text says it was conducted between %s and %s; the source records no fieldwork dates in that period (it was published on %s; fieldwork dates not recorded).", q.FieldworkFrom, q.FieldworkTo, evs[0].Date)
+		case s.FieldworkFrom.Before(q.FieldworkFrom) || s.FieldworkTo.After(q.FieldworkTo):
+			r.Verdict = Imprecise
+			r.Detail += fmt.Sprintf(" The text says it was conducted between %s and %s; its fieldwork was %s to %s.", q.FieldworkFrom, q.FieldworkTo, s.FieldworkFrom, s.FieldworkTo)
+		}
+	}
 	return r
 }
 

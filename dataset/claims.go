@@ -27,6 +27,9 @@ type claimYAML struct {
 		To       string   `yaml:"to"`
 		Scope    string   `yaml:"scope"`
 		Needs    string   `yaml:"needs"`
+		// FieldworkFrom and FieldworkTo: when the sentence says a poll was conducted.
+		FieldworkFrom string `yaml:"fieldwork_from"`
+		FieldworkTo   string `yaml:"fieldwork_to"`
 	} `yaml:"query"`
 	Expect  claims.Expect `yaml:"expect"`
 	Explain string        `yaml:"explain"`
@@ -62,7 +65,7 @@ func LoadClaims(fsys fs.FS, states alliance.States) ([]claims.Claim, error) {
 		for _, d := range []struct {
 			s   string
 			dst *alliance.Date
-		}{{r.Query.Date, &q.Date}, {r.Query.From, &q.From}, {r.Query.To, &q.To}} {
+		}{{r.Query.Date, &q.Date}, {r.Query.From, &q.From}, {r.Query.To, &q.To}, {r.Query.FieldworkFrom, &q.FieldworkFrom}, {r.Query.FieldworkTo, &q.FieldworkTo}} {
 			if d.s == "" {
 				continue
 			}
@@ -71,6 +74,9 @@ func LoadClaims(fsys fs.FS, states alliance.States) ([]claims.Claim, error) {
 				return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", where, alliance.ErrorMessage(err))
 			}
 			*d.dst = v
+		}
+		if q.FieldworkFrom.IsZero() != q.FieldworkTo.IsZero() || !q.FieldworkTo.IsZero() && q.FieldworkTo.Before(q.FieldworkFrom) {
+			return nil, alliance.Errorf(alliance.EINVALID, "%s: query.fieldwork_from and fieldwork_to go together, from no later than to", where)
 		}
 		for _, c := range append(append([]string{}, r.Query.States...), r.Query.State, r.Query.With) {
 			if _, ok := states[c]; c != "" && !ok {

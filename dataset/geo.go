@@ -19,6 +19,8 @@ type Geography struct {
 	Overrides []geo.Override
 	Seas      []geo.Sea
 	Disputes  []rules.Dispute
+	// OnAccession reads security agreements' words on accession to NATO.
+	OnAccession []rules.AccessionReading
 }
 
 // LoadIndex reads the geography data of fsys and builds the point index
@@ -28,15 +30,15 @@ func LoadIndex(fsys fs.FS) (*geo.Index, Geography, error) {
 	if err != nil {
 		return nil, g, err
 	}
-	ix, err := geo.New(countrycoder.Borders, worldatlas.Land50m, g.Overrides, g.Seas)
+	ix, err := geo.New(countrycoder.Borders, [][]byte{worldatlas.Land50m, worldatlas.MinorIslands10m}, g.Overrides, g.Seas)
 	if err != nil {
 		return nil, g, fmt.Errorf("build geographic index: %w", err)
 	}
 	return ix, g, nil
 }
 
-// LoadGeography reads data/geo/overrides.yaml, data/geo/seas.yaml and
-// data/rules/disputed.yaml strictly; errors name file:line and the field.
+// LoadGeography reads data/geo/overrides.yaml, data/geo/seas.yaml,
+// data/rules/on-accession.yaml and data/rules/disputed.yaml strictly; errors name file:line and the field.
 func LoadGeography(fsys fs.FS) (Geography, error) {
 	var g Geography
 	for _, f := range []struct {
@@ -46,15 +48,23 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 		{"geo/overrides.yaml", func(file string, it *yaml.Node) error {
 			var o geo.Override
 			if err := fields(file, it, map[string]func(*yaml.Node) error{
-				"feature":   str(file, "feature", &o.Feature),
-				"state":     str(file, "state", &o.State),
-				"territory": str(file, "territory", &o.Territory),
-				"from":      date(file, "from", &o.From),
-				"to":        date(file, "to", &o.To),
-				"reason":    str(file, "reason", &o.Reason),
-				"source":    source(file, &o.Source),
-				"polygon":   polygon(file, &o.Polygon),
-				"within":    str(file, "within", &o.Within),
+				"feature":          str(file, "feature", &o.Feature),
+				"state":            str(file, "state", &o.State),
+				"territory":        str(file, "territory", &o.Territory),
+				"from":             date(file, "from", &o.From),
+				"to":               date(file, "to", &o.To),
+				"reason":           str(file, "reason", &o.Reason),
+				"source":           source(file, &o.Source),
+				"polygon":          polygon(file, &o.Polygon),
+				"within":           str(file, "within", &o.Within),
+				"de_facto":         str(file, "de_facto", &o.DeFacto),
+				"de_facto_from":    date(file, "de_facto_from", &o.DeFactoFrom),
+				"declaration":      str(file, "declaration", &o.Declaration),
+				"declaration_from": date(file, "declaration_from", &o.DeclarationFrom),
+				"de_facto_source": func(v *yaml.Node) error {
+					o.DeFactoSource = &alliance.Source{}
+					return source(file, o.DeFactoSource)(v)
+				},
 				"occupation": func(v *yaml.Node) error {
 					if v.Value != "true" && v.Value != "false" {
 						return errAt(file, v.Line, "occupation", "want true or false")
@@ -67,6 +77,9 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 			}
 			if (o.Feature == "") == (len(o.Polygon) == 0) {
 				return errAt(file, it.Line, "feature", "name either a border feature or a polygon")
+			}
+			if o.DeFacto != "" && o.DeFactoSource == nil {
+				return errAt(file, it.Line, "de_facto_source", "is missing: who held an area in fact, and since when, is a fact that needs its source")
 			}
 			g.Overrides = append(g.Overrides, o)
 			return nil
@@ -84,6 +97,29 @@ func LoadGeography(fsys fs.FS) (Geography, error) {
 				return err
 			}
 			g.Seas = append(g.Seas, s)
+			return nil
+		}},
+		{"rules/on-accession.yaml", func(file string, it *yaml.Node) error {
+			var r rules.AccessionReading
+			if err := fields(file, it, map[string]func(*yaml.Node) error{
+				"partner":   str(file, "partner", &r.Partner),
+				"signed":    date(file, "signed", &r.Signed),
+				"effect":    str(file, "effect", &r.Effect),
+				"certainty": str(file, "certainty", &r.Certainty),
+				"basis":     str(file, "basis", &r.Basis),
+				"source":    source(file, &r.Source),
+			}, "partner", "signed", "effect", "certainty", "basis", "source"); err != nil {
+				return err
+			}
+			switch r.Effect {
+			case rules.EndsOnAccession, rules.ContinuesOnAccession, rules.UnderReviewOnAccession, rules.UnclearOnAccession, rules.NotStatedOnAccession:
+			default:
+				return errAt(file, it.Line, "effect", "%q: want ends, continues, under_review, unclear or not_stated", r.Effect)
+			}
+			if r.Certainty != "text" && r.Certainty != "reported" && r.Certainty != "none" {
+				return errAt(file, it.Line, "certainty", "%q: want text, reported or none", r.Certainty)
+			}
+			g.OnAccession = append(g.OnAccession, r)
 			return nil
 		}},
 		{"rules/disputed.yaml", func(file string, it *yaml.Node) error {

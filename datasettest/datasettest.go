@@ -90,5 +90,5 @@ func MustEngine(tb testing.TB) (*geo.Index, *rules.Engine) {
 	if err != nil {
 		tb.Fatalf("load geography: %v", err)
 	}
-	return ix, &rules.Engine{History: h, States: states, Disputes: g.Disputes, Names: ix.Name}
+	return ix, &rules.Engine{History: h, States: states, Disputes: g.Disputes, Names: ix.Name, OnAccession: g.OnAccession}
 }

@@ -33,10 +33,34 @@ type Override struct {
 	// Occupation marks an area in Europe where occupation forces of Parties
 	// were stationed when the Treaty entered into force (Art. 6(2)).
 	Occupation bool `json:"occupation,omitempty"`
+	// DeFacto is the state that held the area in fact while the override
+	// applies, where that is not State, from DeFactoFrom (zero: from the
+	// override's start). Control is a dated fact: Russia has held Crimea
+	// since its annexation of 2014-03-18, not before, so it is never read
+	// from today's borders.
+	DeFacto       string           `json:"de_facto,omitempty"`
+	DeFactoFrom   alliance.Date    `json:"de_facto_from,omitempty"`
+	DeFactoSource *alliance.Source `json:"de_facto_source,omitempty"`
+	// Declaration is, for an area that was no Party's territory, a
+	// declaration by Parties that they would treat an attack on it as an
+	// attack on themselves (the Three Powers on Berlin, 1954). The Treaty
+	// does not cover such an area as territory; the declaration makes the
+	// answer disputed rather than a plain no.
+	Declaration     string        `json:"declaration,omitempty"`
+	DeclarationFrom alliance.Date `json:"declaration_from,omitzero"`
 }
 
 func (o *Override) applies(d alliance.Date) bool {
 	return (o.From.IsZero() || !d.Before(o.From)) && (o.To.IsZero() || !d.After(o.To))
+}
+
+// heldBy returns the state that held the area in fact on d, if the
+// override records one other than its State.
+func (o *Override) heldBy(d alliance.Date) string {
+	if o.DeFacto == "" || o.DeFacto == o.State || (!o.DeFactoFrom.IsZero() && d.Before(o.DeFactoFrom)) {
+		return ""
+	}
+	return o.DeFacto
 }
 
 // Sea is a sea area drawn as a simplified polygon whose sides follow the
@@ -57,7 +81,8 @@ type Place struct {
 	Lat  float64 `json:"lat"`
 	Lon  float64 `json:"lon"`
 	Name string  `json:"name,omitempty"` // the place name asked for, if any
-	// Kind is "land" or "sea", by Natural Earth's 1:50m land polygons.
+	// Kind is "land" or "sea", by Natural Earth's 1:50m land polygons and
+	// the minor islands (atolls, cays) of its 1:10m land.
 	Kind string `json:"kind"`
 	// State is the state whose territory holds the point; at sea, the state
 	// whose waters country-coder's borders draw around it (these reach the
@@ -74,7 +99,8 @@ type Place struct {
 	TerritorialSea bool     `json:"territorial_sea,omitempty"`
 	// NorthOfTropic is true north of the Tropic of Cancer.
 	NorthOfTropic bool `json:"north_of_tropic_of_cancer"`
-	// DeFacto is country-coder's state where an override changed it.
+	// DeFacto is the state that held the place in fact on the date, where
+	// a dated override records one that is not State.
 	DeFacto  string    `json:"de_facto,omitempty"`
 	Override *Override `json:"override,omitempty"`
 	groups   []string
@@ -95,18 +121,24 @@ type Index struct {
 	numeric   map[string]string
 }
 
-// New builds an index from country-coder's borders.json, a TopoJSON land
-// mask (world-atlas's land-50m.json), overrides and seas.
-func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error) {
+// New builds an index from country-coder's borders.json, TopoJSON land
+// masks (world-atlas's land-50m.json, then the minor islands of the 1:10m
+// land that it leaves out), overrides and seas. A point is land if any mask
+// holds it (each mask is read even-odd on its own, so masks may overlap).
+func New(borders []byte, land [][]byte, overrides []Override, seas []Sea) (*Index, error) {
 	fs, aliases, numeric, err := parseBorders(borders)
 	if err != nil {
 		return nil, err
 	}
-	lf, err := parseLand(land, "land")
-	if err != nil {
-		return nil, err
+	var masks []*Feature
+	for _, b := range land {
+		lf, err := parseLand(b, "land")
+		if err != nil {
+			return nil, err
+		}
+		masks = append(masks, lf)
 	}
-	ix := &Index{g: newGrid(fs), land: newGrid([]*Feature{lf}), overrides: map[string][]Override{}, byName: map[string]int{}, numeric: numeric}
+	ix := &Index{g: newGrid(fs), land: newGrid(masks), overrides: map[string][]Override{}, byName: map[string]int{}, numeric: numeric}
 	for i, f := range fs {
 		ix.byName[strings.ToLower(f.Name)] = i
 		ix.byName[strings.ToLower(f.ID)] = i
@@ -116,7 +148,7 @@ func New(borders, land []byte, overrides []Override, seas []Sea) (*Index, error)
 	// out parts with an ISO code of their own (Greenland, French Guiana).
 	landCells := make([]int, len(fs))
 	for k, o := range ix.g.owner {
-		if o >= 0 && ix.land.owner[k] == 0 {
+		if o >= 0 && ix.land.owner[k] >= 0 {
 			landCells[o]++
 		}
 	}
@@ -203,9 +235,9 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 			if fi >= 0 {
 				p.Feature, p.groups = ix.g.features[fi].ID, ix.g.features[fi].Groups
 				p.Continent = continent(p.groups)
-				p.DeFacto = ix.g.features[fi].Country
 			}
 			p.State, p.Territory, p.Override = a.o.State, a.o.Territory, &a.o
+			p.DeFacto = a.o.heldBy(d)
 			return p, nil
 		}
 	}
@@ -222,10 +254,8 @@ func (ix *Index) Locate(lat, lon float64, d alliance.Date) (Place, error) {
 	for i := range ix.overrides[f.ID] {
 		o := &ix.overrides[f.ID][i]
 		if o.applies(d) {
-			if o.State != p.State {
-				p.DeFacto = p.State
-			}
 			p.State, p.Override = o.State, o
+			p.DeFacto = o.heldBy(d)
 			if o.Territory != "" {
 				p.Territory = o.Territory
 			}
@@ -325,13 +355,17 @@ func (a *area) contains(p pt) bool {
 func continent(groups []string) string {
 	for _, c := range []struct{ id, name string }{
 		{"150", "Europe"}, {"021", "North America"}, {"419", "Latin America and the Caribbean"},
+		{"003", "Latin America and the Caribbean"}, // the rest of M49's North America: Central America, Clipperton
 		{"002", "Africa"}, {"142", "Asia"}, {"009", "Oceania"},
 	} {
 		if slices.Contains(groups, c.id) {
 			return c.name
 		}
 	}
-	return "Antarctica"
+	if len(groups) == 0 {
+		return "Antarctica" // country-coder's Antarctica feature has no groups
+	}
+	return ""
 }
 
 // String describes the place in a few words: "Hawaii (US)", "at sea".

@@ -193,3 +193,58 @@ func TestDividedGermany(t *testing.T) {
 		t.Errorf("US forces in West Berlin, 1961: %s", v.Verdict)
 	}
 }
+
+// TestDeFactoIsDated: control is a dated, sourced fact, never read from
+// today's borders: Russia held Crimea from its annexation of 2014-03-18, not
+// before; the GDR, West Berlin and French Algeria were not "held" by the
+// state that holds them today.
+func TestDeFactoIsDated(t *testing.T) {
+	ix, _ := datasettest.MustEngine(t)
+	for _, tc := range []struct {
+		name, date string
+		lat, lon   float64
+		state, de  string
+	}{
+		{"Simferopol in 2013", "2013-06-01", 44.95, 34.10, "UA", ""},
+		{"Simferopol on 2014-03-17", "2014-03-17", 44.95, 34.10, "UA", ""},
+		{"Simferopol on 2014-03-18", "2014-03-18", 44.95, 34.10, "UA", "RU"},
+		{"Simferopol in 2024", "2024-06-01", 44.95, 34.10, "UA", "RU"},
+		{"Leipzig in 1970", "1970-01-01", 51.34, 12.37, "DD", ""},
+		{"West Berlin in 1961", "1961-08-13", 52.50, 13.30, "", ""},
+		{"Algiers in 1960", "1960-01-01", 36.75, 3.06, "FR", ""},
+	} {
+		p, err := ix.Locate(tc.lat, tc.lon, alliance.MustDate(tc.date))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != tc.state || p.DeFacto != tc.de {
+			t.Errorf("%s: state %q, held de facto by %q; want %q, %q", tc.name, p.State, p.DeFacto, tc.state, tc.de)
+		}
+	}
+}
+
+// TestSmallIslands: atolls and cays that Natural Earth's 1:50m land leaves
+// out are land, from the minor islands of its 1:10m land.
+func TestSmallIslands(t *testing.T) {
+	ix, _ := datasettest.MustEngine(t)
+	d := alliance.MustDate("2024-06-01")
+	for _, tc := range []struct {
+		name     string
+		lat, lon float64
+		state    string
+	}{
+		{"Wake Island", 19.278, 166.636, "US"},
+		{"Johnston Atoll", 16.722, -169.548, "US"},
+		{"Sombrero, Anguilla", 18.596, -63.426, "GB"},
+		{"Navassa Island", 18.40, -75.013, "US"},
+		{"Clipperton Island", 10.30, -109.22, "FR"},
+	} {
+		p, err := ix.Locate(tc.lat, tc.lon, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Kind != "land" || p.State != tc.state {
+			t.Errorf("%s: kind %s, state %q; want land of %s", tc.name, p.Kind, p.State, tc.state)
+		}
+	}
+}

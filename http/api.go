@@ -15,6 +15,7 @@ import (
 	"alliance/forecast"
 	"alliance/geo"
 	"alliance/rules"
+	"alliance/third_party/isocodes"
 	"alliance/tidy"
 )
 
@@ -57,6 +58,10 @@ func (s *Server) routes() {
 type query struct {
 	r   *nethttp.Request
 	err error
+	// strict refuses a date parameter given empty (?at=): the API's rule.
+	// Pages are lenient, because a form's cleared date field means the
+	// default (today).
+	strict bool
 }
 
 func params(r *nethttp.Request, allowed ...string) (*query, error) {
@@ -68,14 +73,22 @@ func params(r *nethttp.Request, allowed ...string) (*query, error) {
 			return nil, alliance.Errorf(alliance.EINVALID, "query parameter %q given %d times", k, len(v))
 		}
 	}
-	return &query{r: r}, nil
+	return &query{r: r, strict: true}, nil
 }
 
 func (q *query) str(name string) string { return q.r.URL.Query().Get(name) }
 
+// date reads an optional date parameter: absent means def; in the API,
+// present and empty (?at=) is EINVALID, never silently today.
 func (q *query) date(name string, def alliance.Date) alliance.Date {
 	v := q.str(name)
-	if v == "" || q.err != nil {
+	if q.err != nil {
+		return def
+	}
+	if v == "" {
+		if q.strict && q.r.URL.Query().Has(name) {
+			q.err = alliance.Errorf(alliance.EINVALID, "%s is empty: give a date YYYY-MM-DD, or leave %s out", name, name)
+		}
 		return def
 	}
 	d, err := alliance.ParseDate(v)
@@ -112,6 +125,9 @@ func (q *query) number(name string, def, lo, hi float64) float64 {
 func (s *Server) code(name, v string) (string, error) {
 	c, ok := s.svc.States.Normalize(v)
 	if !ok {
+		if n, real := isocodes.Name(c); real {
+			return "", alliance.Errorf(alliance.EINVALID, "%s: %s is a real ISO code but not in this dataset (%s)", name, c, n)
+		}
 		return "", alliance.Errorf(alliance.EINVALID, "%s: unknown state code %q: want an ISO 3166-1 alpha-2 code such as SE", name, v)
 	}
 	return c, nil
@@ -239,6 +255,9 @@ func (s *Server) filter(q *query) alliance.Filter {
 	}
 	if d := q.date("to", alliance.Date{}); !d.IsZero() {
 		f.To = &d
+	}
+	if f.From != nil && f.To != nil && f.From.After(*f.To) && q.err == nil {
+		q.err = alliance.Errorf(alliance.EINVALID, "from %s is after to %s: no day can be in that range", *f.From, *f.To)
 	}
 	return f
 }
@@ -515,6 +534,9 @@ func (s *Server) border(q *query) (rules.BorderReport, float64, error) {
 	if q.err != nil {
 		return rules.BorderReport{}, 0, q.err
 	}
+	if err := s.svc.Rules.CheckNeighbour(with, at, joins); err != nil {
+		return rules.BorderReport{}, 0, err
+	}
 	return s.svc.Rules.NATOBorder(s.svc.Borders, with, at, joins), s.svc.Rules.NATOBorder(s.svc.Borders, with, at.AddDays(-1), nil).Km, nil
 }
 
@@ -534,7 +556,7 @@ func (s *Server) apiBorder(w nethttp.ResponseWriter, r *nethttp.Request) error {
 }
 
 func (s *Server) apiDecide(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := params(r, "rule", "org", "at", "no", "abstain", "question")
+	q, err := params(r, "rule", "org", "at", "no", "abstain", "assume", "question")
 	if err != nil {
 		return err
 	}
@@ -553,6 +575,20 @@ func (s *Server) apiDecide(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	}
 	for _, c := range q.states(s, "abstain") {
 		ballot[c] = "abstain"
+	}
+	for _, item := range strings.Split(q.str("assume"), ",") {
+		if item = strings.TrimSpace(item); item == "" || q.err != nil {
+			continue
+		}
+		c, st, _ := strings.Cut(item, ":")
+		vote, known := map[string]string{"support": "yes", "yes": "yes", "oppose": "no", "no": "no", "abstain": "abstain"}[strings.ToLower(st)]
+		code, err := s.code("assume", c)
+		if err != nil {
+			q.err = err
+		} else if !known {
+			q.err = alliance.Errorf(alliance.EINVALID, "assume %q: want CODE:STANCE with STANCE support, oppose or abstain", item)
+		}
+		ballot[code] = vote
 	}
 	if q.err != nil {
 		return q.err

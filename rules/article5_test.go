@@ -77,3 +77,33 @@ func TestCasesFromCommentary(t *testing.T) {
 		})
 	}
 }
+
+// TestTextInForce: each verdict quotes the wording of Article 6 in force on
+// the attack's date, and that wording decides it.
+func TestTextInForce(t *testing.T) {
+	ix, eng := datasettest.MustEngine(t)
+	for _, tc := range []struct {
+		date, want, not string
+		lat, lon        float64
+		target, party   string
+	}{
+		{"1950-06-01", "on the occupation forces of any Party in Europe", "Mediterranean", 50.11, 8.68, "forces", "US"},
+		{"1952-02-17", "vessels or aircraft in this area", "Turkey", 40.0, -40.0, "forces", "US"},
+		{"1952-02-18", "or the Mediterranean Sea", "in this area of any", 40.0, -40.0, "forces", "US"},
+		{"1960-01-01", "on the Algerian Departments of France, on the territory of Turkey", "no longer applicable", 48.85, 2.35, "territory", ""},
+		{"1970-01-01", "no longer applicable from Algeria's independence", "Departments of France, on", 48.85, 2.35, "territory", ""},
+	} {
+		d := alliance.MustDate(tc.date)
+		p, err := ix.Locate(tc.lat, tc.lon, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := eng.Article5(rules.Query{Place: p, Date: d, Target: rules.Target(tc.target), Party: tc.party})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(v.ClauseText, tc.want) || strings.Contains(v.ClauseText, tc.not) || v.TextVersion == "" {
+			t.Errorf("%s: clause %s, version %q, text %q; want it to contain %q and not %q", tc.date, v.Clause, v.TextVersion, v.ClauseText, tc.want, tc.not)
+		}
+	}
+}

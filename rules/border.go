@@ -31,6 +31,19 @@ type BorderReport struct {
 	Scenario string          `json:"scenario,omitempty"`
 }
 
+// CheckNeighbour returns an EINVALID error if with is a member of NATO on
+// at, or among the hypothetical members joins: the alliance has no border
+// with one of its own members.
+func (e *Engine) CheckNeighbour(with string, at alliance.Date, joins []string) error {
+	if slices.Contains(joins, with) {
+		return alliance.Errorf(alliance.EINVALID, "%s is among the states joining NATO in the hypothesis: NATO has no border with its own members; ask about a state outside NATO", e.States.Name(with))
+	}
+	if alliance.Replay(e.History, at).IsMember(alliance.NATO, with) {
+		return alliance.Errorf(alliance.EINVALID, "%s is a member of NATO on %s: NATO has no border with its own members; ask about a state outside NATO (RU, BY)", e.States.Name(with), at)
+	}
+	return nil
+}
+
 // NATOBorder sums the land borders between the neighbour with and the
 // members of NATO on date at, under an optional hypothesis that the states in
 // joins are members too (never written to the ledger).

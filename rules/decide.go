@@ -46,18 +46,40 @@ type Decision struct {
 	// VetoPlayers are the members who can block alone under consensus or
 	// unanimity, with their recorded positions on the question, if any.
 	VetoPlayers []StanceOf `json:"veto_players,omitempty"`
+	// Recorded are the members whose vote came from their recorded position
+	// on the question (an oppose is a no), not from the ballot's hypotheses.
+	Recorded []string `json:"recorded,omitempty"`
+	// Blocking are the members whose vote alone prevents adoption under
+	// consensus or unanimity.
+	Blocking []string `json:"blocking"`
 }
 
 // Decide applies rule to the members of org on date at. population (QMV
-// only) gives each member's population; question names the question whose
-// recorded positions to list (e.g. invite_ukraine), "" for none.
+// only) gives each member's population. question names the question whose
+// recorded positions count (e.g. invite_ukraine), "" for none: with a
+// question, each member's latest recorded position decides its vote by
+// default (an oppose is a no, so it breaks consensus), and the ballot's
+// entries are hypotheses laid on top of them.
 func (e *Engine) Decide(rule string, org alliance.Org, at alliance.Date, ballot Ballot, population map[string]int64, question string) (Decision, error) {
 	snap := alliance.Replay(e.History, at)
 	var members []string
 	for _, m := range snap.Members(org, e.States) {
 		members = append(members, m.Code)
 	}
-	d := Decision{Rule: rule, Org: org, At: at, Members: len(members), Yes: []string{}, No: []string{}, Abstain: []string{}}
+	d := Decision{Rule: rule, Org: org, At: at, Members: len(members), Yes: []string{}, No: []string{}, Abstain: []string{}, Blocking: []string{}}
+	if question != "" {
+		votes := Ballot{}
+		for _, st := range e.stances(members, question, at) {
+			if _, hypothesis := ballot[st.Code]; st.Stance == "oppose" && !hypothesis {
+				votes[st.Code] = "no"
+				d.Recorded = append(d.Recorded, st.Code)
+			}
+		}
+		for k, v := range ballot {
+			votes[k] = v
+		}
+		ballot = votes
+	}
 	if len(members) == 0 {
 		return d, alliance.Errorf(alliance.EINVALID, "%s had no members on %s", org, at)
 	}
@@ -87,6 +109,7 @@ func (e *Engine) Decide(rule string, org alliance.Org, at alliance.Date, ballot 
 		objectors := append(slices.Clone(d.No), d.Abstain...)
 		slices.Sort(objectors)
 		d.Adopted = len(objectors) == 0
+		d.Blocking = append(d.Blocking, objectors...)
 		switch {
 		case d.Adopted && rule == RuleSilence:
 			d.Reason = fmt.Sprintf("No member broke silence before the deadline: the text is adopted by consensus of all %d Allies.", len(members))
@@ -95,7 +118,7 @@ func (e *Engine) Decide(rule string, org alliance.Org, at alliance.Date, ballot 
 		case rule == RuleSilence:
 			d.Reason = fmt.Sprintf("%s broke silence, so the text is not adopted at the deadline; under consensus one member is enough.", e.list(objectors))
 		default:
-			d.Reason = fmt.Sprintf("%s objected; consensus needs every Ally, so one objection is enough to block.", e.list(objectors))
+			d.Reason = fmt.Sprintf("%s objected%s; consensus needs every Ally, so one objection is enough to block.", e.list(objectors), e.recordedNote(d.Recorded, objectors, question))
 		}
 		d.VetoPlayers = e.stances(members, question, at)
 	case RuleUnanimity:
@@ -103,10 +126,11 @@ func (e *Engine) Decide(rule string, org alliance.Org, at alliance.Date, ballot 
 			return d, alliance.Errorf(alliance.EINVALID, "unanimity is the EU Council's rule; for NATO use consensus or silence")
 		}
 		d.Adopted = len(d.No) == 0
+		d.Blocking = append(d.Blocking, d.No...)
 		if d.Adopted {
 			d.Reason = fmt.Sprintf("No member voted against (%d abstained, which does not prevent unanimity under Art. 238(4) TFEU).", len(d.Abstain))
 		} else {
-			d.Reason = fmt.Sprintf("%s voted against; unanimity fails with a single vote against.", e.list(d.No))
+			d.Reason = fmt.Sprintf("%s voted against%s; unanimity fails with a single vote against.", e.list(d.No), e.recordedNote(d.Recorded, d.No, question))
 		}
 		d.VetoPlayers = e.stances(members, question, at)
 	case RuleQMV:
@@ -145,6 +169,17 @@ func (e *Engine) Decide(rule string, org alliance.Org, at alliance.Date, ballot 
 		return d, alliance.Errorf(alliance.EINVALID, "unknown rule %q: want consensus, silence, unanimity or qmv", rule)
 	}
 	return d, nil
+}
+
+// recordedNote says which of the objections came from recorded positions.
+func (e *Engine) recordedNote(recorded, objectors []string, question string) string {
+	switch {
+	case len(recorded) == 0:
+		return ""
+	case len(recorded) == len(objectors):
+		return " by their recorded positions on " + question
+	}
+	return fmt.Sprintf(" (%s by the recorded position%s on %s, the others as a hypothesis)", e.list(recorded), map[bool]string{true: "", false: "s"}[len(recorded) == 1], question)
 }
 
 // stances lists every member with its latest recorded position on question.

@@ -26,6 +26,46 @@ func populations(t *testing.T) map[string]int64 {
 	return out
 }
 
+// TestRecordedPositionsDecide: with a question, the recorded positions
+// decide the votes (an oppose breaks consensus) and hypotheses lie on top.
+func TestRecordedPositionsDecide(t *testing.T) {
+	_, eng := datasettest.MustEngine(t)
+	at := alliance.MustDate("2026-11-27")
+	d, err := eng.Decide(rules.RuleConsensus, alliance.NATO, at, nil, nil, "invite_ukraine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opposed []string
+	for _, v := range d.VetoPlayers {
+		if v.Stance == "oppose" {
+			opposed = append(opposed, v.Code)
+		}
+	}
+	if len(opposed) == 0 {
+		t.Fatal("no recorded opponent of inviting Ukraine: the test has no teeth")
+	}
+	if d.Adopted || !slices.Equal(d.Blocking, opposed) || !slices.Equal(d.Recorded, opposed) {
+		t.Errorf("consensus on inviting Ukraine: adopted %v, blocking %v, recorded %v; want not adopted, blocked by %v", d.Adopted, d.Blocking, d.Recorded, opposed)
+	}
+	for _, c := range opposed {
+		if !strings.Contains(d.Reason, eng.States.Name(c)) {
+			t.Errorf("reason does not name %s: %s", c, d.Reason)
+		}
+	}
+	// Hypotheses on top: every recorded opponent assumed to support.
+	b := rules.Ballot{}
+	for _, c := range opposed {
+		b[c] = "yes"
+	}
+	if d, _ := eng.Decide(rules.RuleConsensus, alliance.NATO, at, b, nil, "invite_ukraine"); !d.Adopted || len(d.Blocking) != 0 {
+		t.Errorf("with every opponent assumed to support: adopted %v, blocking %v", d.Adopted, d.Blocking)
+	}
+	// Without a question nothing recorded counts.
+	if d, _ := eng.Decide(rules.RuleConsensus, alliance.NATO, at, nil, nil, ""); !d.Adopted {
+		t.Errorf("without a question: %s", d.Reason)
+	}
+}
+
 func TestConsensusAndSilence(t *testing.T) {
 	_, eng := datasettest.MustEngine(t)
 	at := alliance.MustDate("2025-07-01")
@@ -33,8 +73,8 @@ func TestConsensusAndSilence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Adopted || !slices.Equal(d.No, []string{"HU"}) || len(d.VetoPlayers) != 32 {
-		t.Errorf("consensus with Hungary objecting: adopted %v, no %v, %d veto players", d.Adopted, d.No, len(d.VetoPlayers))
+	if d.Adopted || !slices.Contains(d.No, "HU") || len(d.VetoPlayers) != 32 || !slices.Equal(d.Blocking, d.No) {
+		t.Errorf("consensus with Hungary objecting: adopted %v, no %v, blocking %v, %d veto players", d.Adopted, d.No, d.Blocking, len(d.VetoPlayers))
 	}
 	// The veto players carry the positions recorded in data/nato/positions.yaml.
 	var hu rules.StanceOf

@@ -27,7 +27,64 @@ var article42_7 = Article{
 	Source: alliance.Source{URL: "https://en.wikipedia.org/wiki/Sweden%E2%80%93NATO_relations", Title: "Sweden–NATO relations (Wikipedia), quoting Article 42(7) of the Treaty on European Union"},
 }
 
-// Commitment is one promise that covers a state.
+// The effects an agreement's text may give the supported state's accession
+// to NATO (data/rules/on-accession.yaml).
+const (
+	EndsOnAccession        = "ends"
+	ContinuesOnAccession   = "continues"
+	UnderReviewOnAccession = "under_review"
+	UnclearOnAccession     = "unclear"
+	NotStatedOnAccession   = "not_stated"
+)
+
+// AccessionReading is how the engine reads one security agreement's words
+// on the supported state's accession to NATO, with how sure that reading is:
+// "text" (the clause itself was read), "reported" (a report of the text or
+// of its signatories) or "none" (no clause read).
+type AccessionReading struct {
+	Partner   string          `json:"partner"`
+	Signed    alliance.Date   `json:"signed"`
+	Effect    string          `json:"effect"`
+	Certainty string          `json:"certainty"`
+	Basis     string          `json:"basis"`
+	Source    alliance.Source `json:"source"`
+}
+
+// G7 are the members of the Group of Seven since Russia's suspension in
+// 2014, who owe what the Joint Declaration of Support for Ukraine commits to.
+var G7 = []string{"CA", "FR", "DE", "IT", "JP", "GB", "US"}
+
+// guarantors returns who owes what a security agreement commits to: its
+// partner state, the G7 members among its states, or the EU itself.
+func guarantors(r *alliance.Record) []string {
+	switch p := r.Terms.Partner; p {
+	case "G7":
+		var out []string
+		for _, s := range r.States {
+			if slices.Contains(G7, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	default:
+		return []string{p}
+	}
+}
+
+// supported returns the states a security agreement supports: its states
+// other than those who owe it.
+func supported(r *alliance.Record) []string {
+	g := guarantors(r)
+	var out []string
+	for _, s := range r.States {
+		if !slices.Contains(g, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Commitment is one promise that covers a state, or that it owes.
 type Commitment struct {
 	Kind     string        `json:"kind"`
 	Name     string        `json:"name"`
@@ -38,21 +95,36 @@ type Commitment struct {
 	Owes     string        `json:"owes"` // what is owed, in one sentence
 	Limits   string        `json:"limits,omitempty"`
 	// For security agreements: their terms as the dataset records them.
-	Term               string          `json:"term,omitempty"`
-	Obligations        []string        `json:"obligations,omitempty"`
-	ConsultWithinHours int             `json:"consult_within_hours,omitempty"`
-	OnAccession        string          `json:"on_accession,omitempty"`
-	Source             alliance.Source `json:"source"`
+	Term               string   `json:"term,omitempty"`
+	Obligations        []string `json:"obligations,omitempty"`
+	ConsultWithinHours int      `json:"consult_within_hours,omitempty"`
+	OnAccession        string   `json:"on_accession,omitempty"`
+	// AfterAccession is the engine's reading of OnAccession (ends,
+	// continues, under_review, unclear, not_stated) and Certainty how sure
+	// that reading is (text, reported, none).
+	AfterAccession string          `json:"after_accession,omitempty"`
+	Certainty      string          `json:"certainty,omitempty"`
+	Basis          string          `json:"basis,omitempty"`
+	Source         alliance.Source `json:"source"`
 }
 
-// Profile is every commitment that covers a state on a date.
+// Profile is every commitment that covers a state on a date, and apart from
+// them the one-way commitments it owes to others.
 type Profile struct {
-	State       string        `json:"state"`
-	Name        string        `json:"name"`
-	At          alliance.Date `json:"at"`
-	NATOMember  bool          `json:"nato_member"`
-	EUMember    bool          `json:"eu_member"`
-	Commitments []Commitment  `json:"commitments"`
+	State      string        `json:"state"`
+	Name       string        `json:"name"`
+	At         alliance.Date `json:"at"`
+	NATOMember bool          `json:"nato_member"`
+	EUMember   bool          `json:"eu_member"`
+	// Commitments protect the state: others owe them to it (mutual clauses
+	// such as Article 5 protect it too).
+	Commitments []Commitment `json:"commitments"`
+	// Owes are the security agreements by which the state supports another
+	// (Finland's agreement with Ukraine): they do not protect it.
+	Owes []Commitment `json:"owes"`
+	// Ended are, in a profile as a hypothetical NATO member, the agreements
+	// whose text ends them on accession.
+	Ended []Commitment `json:"ended,omitempty"`
 	// Scenario says what hypothesis the profile is computed under, if any.
 	Scenario string `json:"scenario,omitempty"`
 }
@@ -75,12 +147,33 @@ func (e *Engine) ProtectionAsMember(state string, at, joined alliance.Date) (now
 		day = joined
 	}
 	then = e.protection(h, state, day, fmt.Sprintf("hypothesis: %s joins NATO on %s", e.States.Name(state), joined))
+	// Each agreement's own words on accession, as far as they say anything.
+	kept := then.Commitments[:0:0]
+	for _, c := range then.Commitments {
+		if c.Kind == SecurityAgreement && c.AfterAccession == EndsOnAccession && !c.Since.After(joined) {
+			then.Ended = append(then.Ended, c)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	then.Commitments = kept
 	return now, then
+}
+
+// reading returns the engine's reading of an agreement's words on
+// accession, not_stated with certainty none where there is none.
+func (e *Engine) reading(partner string, signed alliance.Date) AccessionReading {
+	for _, r := range e.OnAccession {
+		if r.Partner == partner && r.Signed == signed {
+			return r
+		}
+	}
+	return AccessionReading{Partner: partner, Signed: signed, Effect: NotStatedOnAccession, Certainty: "none"}
 }
 
 func (e *Engine) protection(h alliance.History, state string, at alliance.Date, scenario string) Profile {
 	snap := alliance.Replay(h, at)
-	p := Profile{State: state, Name: e.States.Name(state), At: at, Scenario: scenario, Commitments: []Commitment{},
+	p := Profile{State: state, Name: e.States.Name(state), At: at, Scenario: scenario, Commitments: []Commitment{}, Owes: []Commitment{},
 		NATOMember: snap.IsMember(alliance.NATO, state), EUMember: snap.IsMember(alliance.EU, state)}
 	others := func(org alliance.Org) ([]string, alliance.Date) {
 		var out []string
@@ -121,15 +214,8 @@ func (e *Engine) protection(h alliance.History, state string, at alliance.Date, 
 		t := r.Terms
 		c := Commitment{Kind: SecurityAgreement, Name: r.Title, Since: r.Date, Term: t.Term,
 			Obligations: t.Obligations, ConsultWithinHours: t.ConsultWithinHours, OnAccession: t.OnAccession, Source: r.Source}
-		if t.Partner == "G7" || len(r.States) > 2 {
-			for _, s := range r.States {
-				if s != state {
-					c.Partners = append(c.Partners, s)
-				}
-			}
-		} else {
-			c.Partners = []string{t.Partner}
-		}
+		rd := e.reading(t.Partner, r.Date)
+		c.AfterAccession, c.Certainty, c.Basis = rd.Effect, rd.Certainty, rd.Basis
 		if years, ok := termYears(t.Term); ok {
 			c.Until = alliance.Date{Year: r.Date.Year + years, Month: r.Date.Month, Day: r.Date.Day}
 			if !at.Before(c.Until) {
@@ -137,7 +223,13 @@ func (e *Engine) protection(h alliance.History, state string, at alliance.Date, 
 			}
 		}
 		c.Owes = owes(t)
-		p.Commitments = append(p.Commitments, c)
+		if slices.Contains(supported(r), state) {
+			c.Partners = guarantors(r)
+			p.Commitments = append(p.Commitments, c)
+		} else {
+			c.Partners = supported(r)
+			p.Owes = append(p.Owes, c)
+		}
 	}
 	return p
 }

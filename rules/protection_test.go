@@ -87,3 +87,90 @@ func TestWithdrawalArticle13(t *testing.T) {
 		t.Errorf("notice on 2025-03-01: effective %s, %v; want 2026-03-01", d, err)
 	}
 }
+
+// TestProtectionDirection: a state's own support agreement with Ukraine does
+// not protect it; it is listed apart, as what it owes.
+func TestProtectionDirection(t *testing.T) {
+	_, eng := datasettest.MustEngine(t)
+	at := alliance.MustDate("2026-11-27")
+	for _, code := range []string{"FI", "JP", "US", "GB", "DE"} {
+		p := eng.Protection(code, at)
+		for _, c := range p.Commitments {
+			if c.Kind == rules.SecurityAgreement {
+				t.Errorf("%s is listed as protected by %q (partners %v)", code, c.Name, c.Partners)
+			}
+		}
+		toUA := false
+		for _, c := range p.Owes {
+			if slices.Contains(c.Partners, "UA") {
+				toUA = true
+			}
+			if slices.Contains(c.Partners, code) {
+				t.Errorf("%s owes %q to itself", code, c.Name)
+			}
+		}
+		if !toUA {
+			t.Errorf("%s: no agreement with Ukraine among what it owes (%d owed)", code, len(p.Owes))
+		}
+	}
+	ua := eng.Protection("UA", at)
+	if len(ua.Owes) != 0 {
+		t.Errorf("Ukraine owes %d agreements; the dataset records none by which it supports another state", len(ua.Owes))
+	}
+	for _, c := range ua.Commitments {
+		if slices.Contains(c.Partners, "UA") {
+			t.Errorf("Ukraine protected by itself in %q", c.Name)
+		}
+	}
+}
+
+// TestAsMemberOnAccession: each agreement's words on accession decide what
+// happens to it in the as-member profile, with how sure that reading is.
+func TestAsMemberOnAccession(t *testing.T) {
+	_, eng := datasettest.MustEngine(t)
+	now, then := eng.ProtectionAsMember("UA", alliance.MustDate("2026-11-27"), alliance.MustDate("2030-01-01"))
+	find := func(cs []rules.Commitment, partner string) *rules.Commitment {
+		for i, c := range cs {
+			if c.Kind == rules.SecurityAgreement && slices.Equal(c.Partners, []string{partner}) {
+				return &cs[i]
+			}
+		}
+		return nil
+	}
+	if gb := find(then.Ended, "GB"); gb == nil || gb.AfterAccession != rules.EndsOnAccession || gb.Certainty != "reported" {
+		t.Errorf("UK agreement as a member: ended %+v", gb)
+	}
+	if find(then.Commitments, "GB") != nil {
+		t.Error("the UK agreement, which ends on accession by its reported words, is still listed")
+	}
+	if ca := find(then.Commitments, "CA"); ca == nil || ca.AfterAccession != rules.UnderReviewOnAccession {
+		t.Errorf("Canada's agreement as a member: %+v", ca)
+	}
+	if it := find(then.Commitments, "IT"); it == nil || it.AfterAccession != rules.NotStatedOnAccession || it.Certainty != "none" {
+		t.Errorf("Italy's agreement as a member: %+v", it)
+	}
+	if got, want := len(then.Commitments)+len(then.Ended), len(now.Commitments)+1; got != want {
+		t.Errorf("as a member: %d kept + %d ended, want %d (now + Article 5)", len(then.Commitments), len(then.Ended), want)
+	}
+}
+
+// TestReadingsNameAgreements: every reading of words on accession names an
+// agreement the dataset holds (by partner and date of signature), so that a
+// correction of data/guarantees cannot leave a reading pointing at nothing.
+func TestReadingsNameAgreements(t *testing.T) {
+	_, eng := datasettest.MustEngine(t)
+	if len(eng.OnAccession) == 0 {
+		t.Fatal("no readings loaded from data/rules/on-accession.yaml")
+	}
+	for _, rd := range eng.OnAccession {
+		found := false
+		for _, r := range eng.History.Records() {
+			if r.Type == alliance.Agreement && r.Terms != nil && r.Terms.Partner == rd.Partner && r.Date == rd.Signed {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("reading for %s signed %s: no such agreement in data/guarantees", rd.Partner, rd.Signed)
+		}
+	}
+}

@@ -5,7 +5,11 @@
 // case and commentators disagree, the answer is "disputed", never a guess.
 package rules
 
-import "alliance"
+import (
+	"strings"
+
+	"alliance"
+)
 
 // Article is a clause of the North Atlantic Treaty with its text.
 type Article struct {
@@ -31,6 +35,71 @@ var Articles = map[string]Article{
 
 // InForce is the day the North Atlantic Treaty entered into force.
 var InForce = alliance.MustDate("1949-08-24")
+
+// AmendedInForce is the day Article 6 as amended by Article II of the
+// Protocol on the Accession of Greece and Turkey (London, 22 October 1951)
+// took effect: the day Turkey deposited its instrument of accession. Before
+// it, the 1949 wording decides.
+var AmendedInForce = alliance.MustDate("1952-02-18")
+
+// AlgeriaIndependent is the day from which the words on the Algerian
+// Departments of France no longer applied (Algeria's independence).
+var AlgeriaIndependent = alliance.MustDate("1962-07-03")
+
+// statutes1949 is the authentic text of 1949 as printed in the United States
+// Statutes at Large. The French text read there, equally authentic:
+// "Pour l'application de l'Article 5, est considérée comme une attaque armée
+// contre une ou plusieurs des Parties: une attaque armée contre le territoire
+// de l'une d'elles en Europe ou en Amérique du Nord, contre les départements
+// français d'Algérie, contre les forces d'occupation de l'une quelconque des
+// Parties en Europe, contre les îles placées sous la juridiction de l'une des
+// Parties dans la région de l'Atlantique Nord au nord du Tropique du Cancer
+// ou contre les navires ou aéronefs de l'une des Parties dans la même région."
+var statutes1949 = alliance.Source{URL: "https://en.m.wikisource.org/wiki/Page:United_States_Statutes_at_Large_Volume_63_Part_2.djvu/945", Title: "North Atlantic Treaty, 4 April 1949, 63 Stat. 2241 (United States Statutes at Large, vol. 63 part 2), Article 6"}
+
+// article6of1949 is Article 6 as signed on 4 April 1949, in force until the
+// 1951 protocol amended it: one sentence, with occupation forces anywhere in
+// Europe and vessels or aircraft only in the North Atlantic area north of
+// the Tropic of Cancer (not the Mediterranean), and no Turkey.
+var article6of1949 = Article{"Art. 6 (1949)", "For the purpose of Article 5 an armed attack on one or more of the Parties is deemed to include an armed attack on the territory of any of the Parties in Europe or North America, on the Algerian departments of France, on the occupation forces of any Party in Europe, on the islands under the jurisdiction of any Party in the North Atlantic area north of the Tropic of Cancer or on the vessels or aircraft in this area of any of the Parties.", statutes1949}
+
+// senateReport1952 is the US Senate Foreign Relations Committee's report
+// on the 1951 protocol (21 January 1952), on what the protocol added to
+// the area of Article 6.
+var senateReport1952 = alliance.Source{URL: "https://books.google.ro/books?id=vEI3AAAAIAAJ&pg=PA871", Title: "Report of the Senate Committee on Foreign Relations on the Protocol on the Accession of Greece and Turkey, 21 January 1952 (reprinted in a documents volume, Google Books copy, p. 871)"}
+
+// algerianWords are the words of Art. 6(1) that ceased to apply on
+// Algeria's independence.
+const algerianWords = "on the Algerian Departments of France, "
+
+// Article6 returns the clause of Article 6 ("Art. 6(1)" for territory,
+// "Art. 6(2)" for forces) with the wording in force on date d: the 1949
+// sentence before AmendedInForce (whatever clause is asked), the amended
+// text after, with the Algerian words marked as no longer applying from
+// AlgeriaIndependent.
+func Article6(clause string, d alliance.Date) Article {
+	if d.Before(AmendedInForce) {
+		return article6of1949
+	}
+	a := Articles[clause]
+	if clause == "Art. 6(1)" && !d.Before(AlgeriaIndependent) {
+		a.Text = strings.Replace(a.Text, algerianWords, "[on the Algerian Departments of France: no longer applicable from Algeria's independence on 3 July 1962,] ", 1)
+	}
+	return a
+}
+
+// Article6Version says which wording of Article 6 was in force on d.
+func Article6Version(d alliance.Date) string {
+	switch {
+	case d.Before(InForce):
+		return ""
+	case d.Before(AmendedInForce):
+		return "Article 6 as signed on 4 April 1949 (in force 1949-08-24 to 1952-02-17)"
+	case d.Before(AlgeriaIndependent):
+		return "Article 6 as amended by the Protocol on the Accession of Greece and Turkey (in force from 1952-02-18)"
+	}
+	return "Article 6 as amended by the Protocol on the Accession of Greece and Turkey (in force from 1952-02-18); the words on the Algerian Departments of France no longer applicable from 1962-07-03"
+}
 
 // Withdrawal returns the day a Party that gives notice of denunciation on
 // notice ceases to be a Party (Art. 13): one year later. Notice before the

@@ -18,7 +18,7 @@ func (a *App) accession(ctx context.Context, args []string) error {
 			"head_of_state or deposit), and who was still pending.\n"+
 			"Examples: alliance accession SE --at 2023-06-01; alliance accession UA --org EU").withJSON()
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
-	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
+	atS := f.Date("at", "date YYYY-MM-DD (default today)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err

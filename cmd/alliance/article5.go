@@ -24,7 +24,7 @@ func (a *App) article5(ctx context.Context, args []string) error {
 	latS := f.String("lat", "", "latitude in decimal degrees (-90 to 90)")
 	lonS := f.String("lon", "", "longitude in decimal degrees (-180 to 180)")
 	placeS := f.String("place", "", "a territory or state by name, instead of coordinates")
-	dateS := f.String("date", "", "date of the attack YYYY-MM-DD (default today)")
+	dateS := f.Date("date", "date of the attack YYYY-MM-DD (default today)")
 	targetS := f.String("target", "territory", "what was attacked: territory, or forces (forces, vessels or aircraft)")
 	partyS := f.String("party", "", "whose territory or forces (ISO code); for territory, default: the state that holds the place")
 	if err := f.parseNone(args, " (use --place NAME or --lat/--lon)"); err != nil {
@@ -123,6 +123,9 @@ func (a *App) article5(ctx context.Context, args []string) error {
 	if v.ClauseText != "" {
 		fmt.Fprintf(out, "Text:    %s\n", v.ClauseText)
 	}
+	if v.TextVersion != "" {
+		fmt.Fprintf(out, "Wording: %s\n", v.TextVersion)
+	}
 	for _, s := range v.Sources {
 		fmt.Fprintf(out, "Source:  %s <%s>\n", s.Title, s.URL)
 	}
@@ -151,5 +154,5 @@ func (w *world) engine() (*rules.Engine, *geo.Index, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("embedded geography: %w", err)
 	}
-	return &rules.Engine{History: w.history, States: w.states, Disputes: g.Disputes, Names: ix.Name}, ix, nil
+	return &rules.Engine{History: w.history, States: w.states, Disputes: g.Disputes, Names: ix.Name, OnAccession: g.OnAccession}, ix, nil
 }

@@ -17,7 +17,7 @@ func (a *App) border(ctx context.Context, args []string) error {
 			"Examples: alliance border --with RU --at 2023-04-04\n"+
 			"          alliance border --with RU --join UA").withJSON()
 	withS := f.String("with", "RU", "the neighbour (ISO code)")
-	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
+	atS := f.Date("at", "date YYYY-MM-DD (default today)")
 	joinS := f.String("join", "", "hypothesis: comma-separated states joining NATO")
 	if err := f.parseNone(args); err != nil {
 		return err
@@ -50,6 +50,9 @@ func (a *App) border(ctx context.Context, args []string) error {
 		return err
 	}
 	eng := &rules.Engine{History: w.history, States: w.states}
+	if err := eng.CheckNeighbour(with, at, joins); err != nil {
+		return err
+	}
 	r := eng.NATOBorder(borders, with, at, joins)
 	prev := eng.NATOBorder(borders, with, at.AddDays(-1), nil)
 	if *f.json {

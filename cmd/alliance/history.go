@@ -15,8 +15,8 @@ func (a *App) history(ctx context.Context, args []string) error {
 	orgS := f.String("org", "", "only this organisation: NATO, EU or JDS (Ukraine's security agreements)")
 	stateS := f.String("state", "", "only events concerning this state (as a party or as the candidate)")
 	typeS := f.String("type", "", "only this event type (e.g. ratification, joined, article4_request)")
-	fromS := f.String("from", "", "only events on or after this date")
-	toS := f.String("to", "", "only events on or before this date")
+	fromS := f.Date("from", "only events on or after this date")
+	toS := f.Date("to", "only events on or before this date")
 	if err := f.parseNone(args); err != nil {
 		return err
 	}
@@ -47,6 +47,9 @@ func (a *App) history(ctx context.Context, args []string) error {
 			}
 			*d.dst = &v
 		}
+	}
+	if flt.From != nil && flt.To != nil && flt.From.After(*flt.To) {
+		return alliance.Errorf(alliance.EINVALID, "--from %s is after --to %s: no day can be in that range", *flt.From, *flt.To)
 	}
 	w, err := a.open(ctx, *f.db, true)
 	if err != nil {

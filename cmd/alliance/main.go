@@ -23,6 +23,7 @@ import (
 	"alliance/dataset"
 	"alliance/ledger"
 	"alliance/sqlite"
+	"alliance/third_party/isocodes"
 )
 
 // App holds what every command needs: its streams, the environment and the clock.
@@ -126,6 +127,14 @@ type flags struct {
 	db    *string
 	json  *bool
 	usage func()
+	dates []string // the date flags: given, they may not be empty
+}
+
+// Date defines a date flag: left out it means what the command says (often
+// today); given empty (--at "") it is an error, never silently the default.
+func (f *flags) Date(name, usage string) *string {
+	f.dates = append(f.dates, name)
+	return f.String(name, "", usage)
 }
 
 func newFlags(a *App, name, args, about string) *flags {
@@ -159,7 +168,16 @@ func (f *flags) parse(args []string) ([]string, error) {
 				f.usage()
 				return nil, err
 			}
-			return nil, alliance.Errorf(alliance.EINVALID, "%s: %v (see alliance %s --help)", f.Name(), err, f.Name())
+			return nil, alliance.Errorf(alliance.EINVALID, "%s: %s (see alliance %s --help)", f.Name(), alliance.Clip(err.Error()), f.Name())
+		}
+		var empty error
+		f.Visit(func(fl *flag.Flag) {
+			if slices.Contains(f.dates, fl.Name) && fl.Value.String() == "" && empty == nil {
+				empty = alliance.Errorf(alliance.EINVALID, "--%s is empty: give a date YYYY-MM-DD, or leave --%s out", fl.Name, fl.Name)
+			}
+		})
+		if empty != nil {
+			return nil, empty
 		}
 		args = f.Args()
 		if len(args) == 0 {
@@ -273,6 +291,9 @@ func dateFlag(name, v string, def alliance.Date) (alliance.Date, error) {
 func stateCode(states alliance.States, s string) (string, error) {
 	c, ok := states.Normalize(s)
 	if !ok {
+		if n, real := isocodes.Name(c); real {
+			return "", alliance.Errorf(alliance.EINVALID, "%s is a real ISO code but not in this dataset (%s)", c, n)
+		}
 		known := make([]string, 0, len(states))
 		for k := range states {
 			known = append(known, k)

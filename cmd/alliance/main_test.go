@@ -281,12 +281,16 @@ func TestProtectionCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	type commitment struct {
+		Kind           string   `json:"kind"`
+		Partners       []string `json:"partners"`
+		OnAccession    string   `json:"on_accession"`
+		AfterAccession string   `json:"after_accession"`
+	}
 	type profile struct {
-		NATOMember  bool `json:"nato_member"`
-		Commitments []struct {
-			Kind        string `json:"kind"`
-			OnAccession string `json:"on_accession"`
-		}
+		NATOMember  bool         `json:"nato_member"`
+		Commitments []commitment `json:"commitments"`
+		Ended       []commitment `json:"ended"`
 	}
 	var r struct {
 		Now      profile `json:"now"`
@@ -298,12 +302,21 @@ func TestProtectionCLI(t *testing.T) {
 	if r.Now.NATOMember || len(r.Now.Commitments) < 20 {
 		t.Errorf("Ukraine now: member %v, %d commitments", r.Now.NATOMember, len(r.Now.Commitments))
 	}
-	if !r.AsMember.NATOMember || r.AsMember.Commitments[0].Kind != "nato_article5" || len(r.AsMember.Commitments) != len(r.Now.Commitments)+1 {
+	if !r.AsMember.NATOMember || r.AsMember.Commitments[0].Kind != "nato_article5" || len(r.AsMember.Commitments)+len(r.AsMember.Ended) != len(r.Now.Commitments)+1 {
 		t.Errorf("Ukraine as a member: %+v", r.AsMember)
+	}
+	if len(r.AsMember.Ended) != 1 || r.AsMember.Ended[0].Partners[0] != "GB" || r.AsMember.Ended[0].AfterAccession != "ends" {
+		t.Errorf("ended on accession: %+v, want the UK agreement", r.AsMember.Ended)
 	}
 	code, out, _ = run(t, db, "protection", "FI", "--at", "2023-04-04")
 	if code != 0 || !strings.Contains(out, "North Atlantic Treaty, Article 5") || !strings.Contains(out, "Article 42(7)") {
 		t.Errorf("Finland's profile:\n%s", out)
+	}
+	// Finland's own agreement with Ukraine does not protect Finland: it is listed apart.
+	code, out, _ = run(t, db, "protection", "FI", "--at", "2025-01-01")
+	protects, owes, _ := strings.Cut(out, "What Finland owes others")
+	if code != 0 || strings.Contains(protects, "Ukraine") || !strings.Contains(owes, "to Ukraine") {
+		t.Errorf("Finland's profile lists its own agreement with Ukraine as protecting it:\n%s", out)
 	}
 }
 
@@ -348,6 +361,13 @@ func TestPathToAccessionCLI(t *testing.T) {
 		{[]string{"decide", "--rule", "veto"}, `unknown rule "veto"`},
 		{[]string{"decide", "--rule", "qmv", "--org", "NATO"}, "qmv is the EU Council's rule"},
 		{[]string{"border", "--with", "XX"}, `unknown state code "XX"`},
+		{[]string{"border", "--with", "PL", "--at", "2024-01-01"}, "Poland is a member of NATO on 2024-01-01"},
+		{[]string{"border", "--with", "UA", "--join", "UA"}, "among the states joining NATO"},
+		{[]string{"members", "--at", ""}, "--at is empty"},
+		{[]string{"protection", "FI", "--at="}, "--at is empty"},
+		{[]string{"history", "--from", "2024-01-01", "--to", "2023-01-01"}, "--from 2024-01-01 is after --to 2023-01-01"},
+		{[]string{"protection", "BR"}, "BR is a real ISO code but not in this dataset"},
+		{[]string{"decide", "--question", "invite_ukraine", "--assume", "HU"}, "want CODE:STANCE"},
 	} {
 		code, _, stderr := run(t, db, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.msg) {
@@ -357,6 +377,19 @@ func TestPathToAccessionCLI(t *testing.T) {
 	code, out, _ = run(t, db, "backtest", "--runs", "5000")
 	if code != 0 || !strings.Contains(out, "MISSED") || !strings.Contains(out, "naive baseline") {
 		t.Errorf("backtest: exit %d\n%s", code, out)
+	}
+	// Errors quote at most about 100 characters of what was typed.
+	long := strings.Repeat("x", 5000)
+	for _, args := range [][]string{{"members", "--at", long}, {"protection", long}, {"article5", "--place", long}, {"decide", "--rule", long}} {
+		code, _, stderr := run(t, db, args...)
+		if code != 2 || len(stderr) > 400 {
+			t.Errorf("%s with 5000 characters: exit %d, %d-byte error", args[0], code, len(stderr))
+		}
+	}
+	// With a question, the recorded positions decide: recorded opponents block and are named.
+	code, out, _ = run(t, db, "decide", "--rule", "consensus", "--question", "invite_ukraine", "--at", "2026-01-01")
+	if code != 0 || !strings.HasPrefix(out, "NOT ADOPTED") || !strings.Contains(out, "Blocking: ") || !strings.Contains(out, "Hungary") {
+		t.Errorf("consensus on inviting Ukraine: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, db, "decide", "--rule", "consensus", "--no", "HU", "--json")
 	var d map[string]any

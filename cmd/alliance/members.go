@@ -12,7 +12,7 @@ func (a *App) members(ctx context.Context, args []string) error {
 	f := newFlags(a, "members", "[--org NATO|EU] [--at YYYY-MM-DD] [--json]",
 		"Lists the members of an organisation on a date, sorted by code, with the date each joined.").withJSON()
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
-	atS := f.String("at", "", "date YYYY-MM-DD (default today)")
+	atS := f.Date("at", "date YYYY-MM-DD (default today)")
 	if err := f.parseNone(args); err != nil {
 		return err
 	}

@@ -29,15 +29,15 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 			"model does not forecast: give one (--invited), or a protocol date. Scenarios never touch the\n"+
 			"facts. The model and its backtest are described in `alliance backtest --help`.\n"+
 			"Example: alliance timetable UA --invited 2027-07-07 --withhold HU:2028-06-01:0.5 --svg ua.svg").withJSON()
-	invS := f.String("invited", "", "hypothesis: the candidate is invited on this date")
-	proS := f.String("protocol", "", "hypothesis: the accession protocol is signed on this date")
+	invS := f.Date("invited", "hypothesis: the candidate is invited on this date")
+	proS := f.Date("protocol", "hypothesis: the accession protocol is signed on this date")
 	var withholds repeated
 	f.Var(&withholds, "withhold", "hypothesis: member CODE withholds until DATE, with probability P (default 1); repeatable")
 	gateS := f.String("gate", "", "no invitation before DATE, or uniformly between DATE:DATE (e.g. a ceasefire)")
 	scS := f.String("scenario", "", "a YAML file of hypothetical events in the format of data/ (e.g. an invitation), laid over the facts")
 	runs := f.Int("runs", 100_000, "number of simulated accessions")
 	seed := f.Uint64("seed", 1, "random seed: the same seed gives the same forecast")
-	atS := f.String("at", "", "forecast as of this date (default today)")
+	atS := f.Date("at", "forecast as of this date (default today)")
 	svgS := f.String("svg", "", "write a chart of the joining date to this SVG file")
 	pos, err := f.parse(args)
 	if err != nil {
