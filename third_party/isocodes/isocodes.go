@@ -1,5 +1,5 @@
 // Package isocodes embeds the list of ISO 3166-1 alpha-2 codes with their
-// English names, from the iso-codes project (LGPL-2.1, see LICENSE;
+// English names, from the borders of the npm package country-coder (ISC, see LICENSE;
 // refreshed by refresh.sh, version in VERSION). The Go standard library has
 // no such list; the CLI and the API use it to tell a real code the dataset
 // does not hold from a code that does not exist.

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Refreshes iso3166-1.tsv (ISO 3166-1 alpha-2 codes and English names) from the iso-codes
-# project's iso_3166-1.json (LGPL-2.1, see LICENSE): by default the copy the Debian/Ubuntu
-# package iso-codes installs; or pass the path of a iso_3166-1.json from
-# https://salsa.debian.org/iso-codes-team/iso-codes.
-# Usage: third_party/isocodes/refresh.sh [PATH/iso_3166-1.json]
+# Refreshes iso3166-1.tsv (ISO 3166-1 alpha-2 codes and English names) from the country-coder
+# borders vendored beside it (../countrycoder/borders.json, ISC, see LICENSE): every feature
+# with an alpha-2 code, less the codes ISO only reserves (exceptionally reserved: AC CP CQ DG
+# EA EU FX IC TA UN) and the user-assigned XK, which the dataset holds as Kosovo.
+# Usage: third_party/isocodes/refresh.sh   (run third_party/countrycoder/refresh.sh first)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-src=${1:-/usr/share/iso-codes/json/iso_3166-1.json}
-version=$(dpkg-query -W -f '${Version}' iso-codes 2>/dev/null || echo "from $src")
-python3 - "$src" "$version" > "$here/iso3166-1.tsv" <<'PY'
+python3 - "$here/../countrycoder/borders.json" "$(cat "$here/../countrycoder/VERSION")" > "$here/iso3166-1.tsv" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))["3166-1"]
-print("# ISO 3166-1 alpha-2 codes and English names, from the iso-codes project (%s, LGPL-2.1); see refresh.sh" % sys.argv[2])
-for e in sorted(d, key=lambda e: e["alpha_2"]):
-    print(e["alpha_2"] + "\t" + e["name"])
+reserved = {"AC", "CP", "CQ", "DG", "EA", "EU", "FX", "IC", "TA", "UN", "XK"}
+rows = {}
+for f in json.load(open(sys.argv[1]))["features"]:
+    p = f["properties"]
+    c, n = p.get("iso1A2"), p.get("nameEn")
+    if c and n and c not in reserved:
+        rows.setdefault(c, n)
+print("# ISO 3166-1 alpha-2 codes and English names, from country-coder's borders (%s, ISC); see refresh.sh" % sys.argv[2])
+for c in sorted(rows):
+    print(c + "\t" + rows[c])
 PY
-echo "iso-codes $version" > "$here/VERSION"
+echo "country-coder $(cat "$here/../countrycoder/VERSION")" > "$here/VERSION"
 echo "$(grep -vc '^#' "$here/iso3166-1.tsv") codes"
