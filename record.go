@@ -111,3 +111,21 @@ func (h History) Filter(f Filter) []*Record {
 	}
 	return out
 }
+
+// Standing returns the records that stand: without retractions and without
+// the entries they retract.
+func Standing(recs []*Record) []*Record {
+	retracted := map[int64]bool{}
+	for _, r := range recs {
+		if r.Type == Retraction {
+			retracted[r.Retracts] = true
+		}
+	}
+	out := make([]*Record, 0, len(recs))
+	for _, r := range recs {
+		if r.Type != Retraction && !retracted[r.Seq] {
+			out = append(out, r)
+		}
+	}
+	return out
+}

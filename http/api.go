@@ -38,12 +38,14 @@ func (s *Server) routes() {
 	api("claims", "claims", s.apiClaims)
 	s.handle("GET /api/v1/timetable/{code}", "timetable", s.apiTimetable) // streams progress; cached inside
 	s.handle("GET /api/v1/openapi.json", "openapi", s.apiOpenAPI)
+	s.handle("GET /api/v1/head", "head", s.apiHead)
+	s.handle("GET /api/v1/events/stream", "stream", s.apiStream)
 	s.handle("GET /api/v1/", "notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return alliance.Errorf(alliance.ENOTFOUND, "no such endpoint %s: see /api/v1/openapi.json", r.URL.Path)
 	})
 	s.handle("GET /healthz", "healthz", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		w.Header().Set("Content-Type", "application/json")
-		return json.NewEncoder(w).Encode(map[string]any{"status": "ok", "events": s.svc.History.Len(), "version": s.svc.Version})
+		return json.NewEncoder(w).Encode(map[string]any{"status": "ok", "events": s.svc.History.Len(), "entries": s.svc.Entries, "head": s.svc.Version, "version": s.svc.Version})
 	})
 	metricsH := s.metricsHandler()
 	s.handle("GET /metrics", "metrics", func(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -65,12 +65,14 @@ type page struct {
 	Title   string
 	Nav     string
 	Version string
+	Head    string // the ledger's head hash, whole, for witnesses
+	Entries int64
 	Data    any
 }
 
 func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages[name].Execute(&buf, page{Title: title, Nav: name, Version: s.svc.Version[:12], Data: data}); err != nil {
+	if err := s.pages[name].Execute(&buf, page{Title: title, Nav: name, Version: short(s.svc.Version), Head: s.svc.Version, Entries: s.svc.Entries, Data: data}); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -34,7 +34,10 @@ import (
 // loaded once at start. Version identifies the dataset (the ledger's head
 // hash); answers that depend only on it and the query carry an ETag.
 type Service struct {
-	History     alliance.History
+	History alliance.History
+	// Entries and Version are the ledger's head: its number of entries and
+	// the hash of the last one.
+	Entries     int64
 	States      alliance.States
 	Index       *geo.Index
 	Rules       *rules.Engine
@@ -46,6 +49,27 @@ type Service struct {
 	Now         func() time.Time
 }
 
+// Moved returns a copy of svc over the chain all (every record, in sequence
+// order): its standing history, head, and the engines that read the history.
+func (svc *Service) Moved(all []*alliance.Record) *Service {
+	n := *svc
+	n.History = alliance.NewHistory(alliance.Standing(all))
+	if k := len(all); k > 0 {
+		n.Entries, n.Version = all[k-1].Seq, hex.EncodeToString(all[k-1].Hash)
+	}
+	if svc.Rules != nil {
+		e := *svc.Rules
+		e.History = n.History
+		n.Rules = &e
+	}
+	if svc.Claims != nil {
+		c := *svc.Claims
+		c.History = n.History
+		n.Claims = &c
+	}
+	return &n
+}
+
 // Server is the HTTP server.
 type Server struct {
 	svc       *Service
@@ -55,6 +79,8 @@ type Server struct {
 	opt       Options
 	cache     *otter.Cache[string, *cached] // ETag-able answers, bounded by bytes
 	forecasts *gate
+	hub       *hub
+	handler   nethttp.Handler
 	countries []country
 	pages     map[string]*template.Template
 }
@@ -75,18 +101,15 @@ func NewServer(svc *Service, log *slog.Logger) *Server {
 // NewServerWith returns a server over svc with the limits in opt (zero
 // fields take their defaults).
 func NewServerWith(svc *Service, log *slog.Logger, opt Options) *Server {
-	if svc.Now == nil {
-		svc.Now = time.Now
-	}
-	opt.defaults()
-	s := &Server{svc: svc, mux: nethttp.NewServeMux(), log: log, metrics: newMetrics(), opt: opt}
+	s := &Server{log: log, metrics: newMetrics(), opt: opt, hub: newHub()}
+	s.opt.defaults()
 	s.cache = otter.Must(&otter.Options[string, *cached]{
-		MaximumWeight: uint64(opt.CacheBytes),
+		MaximumWeight: uint64(s.opt.CacheBytes),
 		Weigher: func(key string, c *cached) uint32 {
 			return uint32(min(len(key)+len(c.body)+len(c.gz)+len(c.etag)+128, 1<<31))
 		},
 	})
-	s.forecasts = newGate(opt)
+	s.forecasts = newGate(s.opt)
 	s.registerGauges()
 	shapes, err := geo.Shapes(worldatlas.Countries110m, "countries")
 	if err != nil {
@@ -95,32 +118,49 @@ func NewServerWith(svc *Service, log *slog.Logger, opt Options) *Server {
 	}
 	s.countries = buildCountries(svc.Index, shapes)
 	s.pages = parsePages()
-	s.routes()
-	return s
+	return s.with(svc)
+}
+
+// with returns a server over svc that shares s's limits, cache, metrics,
+// stream hub and static data: what a live server swaps in when the ledger
+// grows. s itself is not changed.
+func (s *Server) with(svc *Service) *Server {
+	if svc.Now == nil {
+		svc.Now = time.Now
+	}
+	n := *s
+	n.svc = svc
+	n.mux = nethttp.NewServeMux()
+	n.routes()
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),
+		gzhttp.ExceptContentTypes([]string{"text/event-stream"}))
+	if err != nil {
+		panic(fmt.Sprintf("gzip wrapper: %v", err)) // constant options: a build error
+	}
+	n.handler = n.observe(n.hygiene(gz(n.mux)))
+	return &n
 }
 
 // Handler returns the server's handler with its middleware: metrics and
 // logs, then hygiene (hosts, paths, body limits, security headers), then
-// compression. Answers already compressed (the cache keeps them so) and
-// partial answers (Range) pass through uncompressed by gzhttp's rules.
-func (s *Server) Handler() nethttp.Handler {
-	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed))
-	if err != nil {
-		panic(fmt.Sprintf("gzip wrapper: %v", err)) // constant options: a build error
-	}
-	return s.observe(s.hygiene(gz(s.mux)))
-}
+// compression. Answers already compressed (the cache keeps them so),
+// partial answers (Range) and event streams pass through uncompressed.
+func (s *Server) Handler() nethttp.Handler { return s.handler }
 
 // Serve listens on addr until ctx ends, then shuts down gracefully.
 // ready, if not nil, receives the address actually listened on.
 func (s *Server) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	return s.serve(ctx, addr, s.Handler(), ready)
+}
+
+func (s *Server) serve(ctx context.Context, addr string, h nethttp.Handler, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return alliance.Errorf(alliance.EINVALID, "cannot listen on %s: %v", addr, err)
 	}
 	// WriteTimeout cuts clients that do not read; streams extend their own
 	// deadline as they write (see stream.go).
-	srv := &nethttp.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &nethttp.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: WriteTimeout, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	if ready != nil {
@@ -135,6 +175,7 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(net.Addr)) e
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down")
+	s.hub.close() // streams end, so that Shutdown does not wait for them
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"alliance"
@@ -131,22 +132,8 @@ func (l *Ledger) append(ctx context.Context, origin alliance.Origin, events []al
 }
 
 // Effective returns the records that stand: without retractions and without
-// the entries they retract.
-func Effective(recs []*alliance.Record) []*alliance.Record {
-	retracted := map[int64]bool{}
-	for _, r := range recs {
-		if r.Type == alliance.Retraction {
-			retracted[r.Retracts] = true
-		}
-	}
-	out := make([]*alliance.Record, 0, len(recs))
-	for _, r := range recs {
-		if r.Type != alliance.Retraction && !retracted[r.Seq] {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// the entries they retract (alliance.Standing).
+func Effective(recs []*alliance.Record) []*alliance.Record { return alliance.Standing(recs) }
 
 // Sync brings the ledger in line with a release of the dataset and returns
 // the full, verified list of records and how many entries it appended. It
@@ -202,4 +189,63 @@ func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*al
 		return append(recs, added...), len(added), nil
 	}
 	return nil, 0, alliance.Errorf(alliance.ECONFLICT, "the database kept changing while the dataset was being loaded; try again")
+}
+
+// Follow watches the store for entries appended by any process after recs
+// (the chain as the caller loaded it) and calls apply with the whole chain
+// and the new records, in order, each time it grows. Each new entry must
+// extend the chain: a sequence or hash that does not is reported to onErr
+// (ECORRUPT) and not applied, and Follow keeps watching. It returns when
+// ctx ends.
+func (l *Ledger) Follow(ctx context.Context, recs []*alliance.Record, apply func(all, added []*alliance.Record), onErr func(error)) {
+	ch := l.store.Watch(ctx)
+	for range ch {
+		var last int64
+		var prev []byte
+		if n := len(recs); n > 0 {
+			last, prev = recs[n-1].Seq, recs[n-1].Hash
+		}
+		entries, err := l.store.EntriesAfter(ctx, last)
+		if err != nil {
+			if ctx.Err() == nil {
+				onErr(fmt.Errorf("follow ledger after entry %d: %w", last, err))
+			}
+			continue
+		}
+		if len(entries) == 0 {
+			continue
+		}
+		added, err := continueChain(last, prev, entries)
+		if err != nil {
+			onErr(err)
+			continue
+		}
+		recs = append(slices.Clip(recs), added...)
+		apply(recs, added)
+	}
+}
+
+// continueChain decodes entries that must follow entry last with hash prev.
+func continueChain(last int64, prev []byte, entries []alliance.Entry) ([]*alliance.Record, error) {
+	out := make([]*alliance.Record, 0, len(entries))
+	for _, e := range entries {
+		last++
+		if e.Seq != last {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: sequence breaks: expected event %d here", e.Seq, last)
+		}
+		if h := Chain(prev, e.Body); !bytes.Equal(h, e.Hash) {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash", e.Seq)
+		}
+		r, err := Decode(e.Body)
+		if err != nil {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: %s", e.Seq, alliance.ErrorMessage(err))
+		}
+		if r.Seq != e.Seq {
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: its content says it is event %d", e.Seq, r.Seq)
+		}
+		r.Hash = e.Hash
+		out = append(out, r)
+		prev = e.Hash
+	}
+	return out, nil
 }

@@ -17,9 +17,15 @@ import (
 // with a temporary database; it returns the base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
+	return startServerOn(t, filepath.Join(t.TempDir(), "e2e.db"))
+}
+
+// startServerOn starts `alliance serve` on the database at db.
+func startServerOn(t *testing.T, db string, env ...string) string {
+	t.Helper()
 	bin := MustBinary(t)
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "e2e.db"))
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	cmd.Env = append(append(os.Environ(), "ALLIANCE_CONFIG="+filepath.Join(filepath.Dir(db), "cfg")), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

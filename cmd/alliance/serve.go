@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 
+	"alliance"
 	"alliance/data"
+	"alliance/ledger"
 	"alliance/dataset"
 	alliancehttp "alliance/http"
 )
@@ -18,6 +21,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			"Prometheus /metrics. Stops gracefully on Ctrl-C or SIGTERM.")
 	addr := f.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
 	verbose := f.Bool("verbose", false, "log every request")
+	hosts := f.String("allowed-hosts", "", "answer only for these Host names, comma-separated (default: any)")
+	cacheMB := f.Int("cache-mb", 64, "memory for cached answers, in MiB")
 	if err := f.parseNone(args); err != nil {
 		return err
 	}
@@ -25,8 +30,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer w.Close()
 	svc, err := a.service(w)
-	w.Close() // the server answers from the history loaded here
 	if err != nil {
 		return err
 	}
@@ -35,8 +40,23 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: level}))
-	srv := alliancehttp.NewServer(svc, log)
-	return srv.Serve(ctx, *addr, func(addr net.Addr) {
+	opt := alliancehttp.DefaultOptions()
+	if *hosts != "" {
+		for _, h := range strings.Split(*hosts, ",") {
+			opt.AllowedHosts = append(opt.AllowedHosts, strings.ToLower(strings.TrimSpace(h)))
+		}
+	}
+	if *cacheMB <= 0 || *cacheMB > 1<<14 {
+		return alliance.Errorf(alliance.EINVALID, "--cache-mb: %d is not from 1 to 16384", *cacheMB)
+	}
+	opt.CacheBytes = *cacheMB << 20
+	live := alliancehttp.NewLive(svc, log, opt)
+	// Entries recorded by any process (`alliance record`, another instance)
+	// reach this server within about a second, without a restart.
+	go w.ledger.Follow(ctx, w.records, func(all, added []*alliance.Record) {
+		live.Update(svc.Moved(all), added)
+	}, func(err error) { log.Error("following the ledger", "err", err) })
+	return live.Serve(ctx, *addr, func(addr net.Addr) {
 		fmt.Fprintf(a.Stdout, "alliance is serving on http://%s/ — open it in a browser (Ctrl-C to stop)\n", addr)
 	})
 }
@@ -63,10 +83,11 @@ func (a *App) service(w *world) (*alliancehttp.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	version := "empty"
-	if n := len(w.records); n > 0 {
-		version = fmt.Sprintf("%x", w.records[n-1].Hash)
+	h := ledger.HeadOf(w.records)
+	version := h.Hash
+	if version == "" {
+		version = "empty"
 	}
 	return &alliancehttp.Service{History: w.history, States: w.states, Index: ix, Rules: eng,
-		Borders: borders, Populations: pop, Claims: cm, ClaimList: cs, Version: version, Now: a.Now}, nil
+		Borders: borders, Populations: pop, Claims: cm, ClaimList: cs, Entries: h.Entries, Version: version, Now: a.Now}, nil
 }
