@@ -9,9 +9,9 @@ import (
 
 	"alliance"
 	"alliance/data"
-	"alliance/ledger"
 	"alliance/dataset"
 	alliancehttp "alliance/http"
+	"alliance/ledger"
 )
 
 func (a *App) serve(ctx context.Context, args []string) error {
