@@ -96,9 +96,8 @@ func isCode(s string) bool {
 
 // Limits on one data file: every write path reads files through here.
 const (
-	MaxFileBytes       = 2 << 20
-	MaxEntriesPerFile  = 2000
-	maxYAMLErrorQuoted = 100
+	MaxFileBytes      = 2 << 20
+	MaxEntriesPerFile = 2000
 )
 
 // parseList parses b as one YAML document holding a sequence of mappings and
@@ -110,7 +109,7 @@ func parseList(file string, b []byte) ([]*yaml.Node, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", file, clip(strings.TrimPrefix(err.Error(), "yaml: ")))
+		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", file, alliance.Clip(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	if doc.Kind == 0 { // empty file
 		return nil, nil
@@ -143,14 +142,6 @@ func parseList(file string, b []byte) ([]*yaml.Node, error) {
 		}
 	}
 	return root.Content, nil
-}
-
-// clip shortens a message that quotes input to about 100 characters.
-func clip(s string) string {
-	if r := []rune(s); len(r) > maxYAMLErrorQuoted {
-		return string(r[:maxYAMLErrorQuoted]) + "…"
-	}
-	return s
 }
 
 // CheckNotFuture refuses events dated after today: the ledger records facts,

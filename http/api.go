@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/openapi.json", "openapi", s.apiOpenAPI)
 	s.handle("GET /api/v1/head", "head", s.apiHead)
 	s.handle("GET /api/v1/events/stream", "stream", s.apiStream)
+	s.handle("POST /api/v1/events", "record", s.apiRecord)
 	s.handle("GET /api/v1/", "notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return alliance.Errorf(alliance.ENOTFOUND, "no such endpoint %s: see /api/v1/openapi.json", r.URL.Path)
 	})

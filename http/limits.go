@@ -12,9 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/maypok86/otter/v2"
-	"golang.org/x/time/rate"
-
 	"alliance"
 )
 
@@ -31,6 +28,9 @@ type Options struct {
 	// on the expensive endpoints.
 	ForecastPerMinute float64
 	ForecastBurst     int
+	// WritesPerMinute and WriteBurst limit each token's writes.
+	WritesPerMinute float64
+	WriteBurst      int
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
 	// AllowedHosts, when set, are the only Host headers answered.
@@ -46,6 +46,8 @@ func DefaultOptions() Options {
 		ForecastWait:      10 * time.Second,
 		ForecastPerMinute: 30,
 		ForecastBurst:     10,
+		WritesPerMinute:   60,
+		WriteBurst:        30,
 		MaxBodyBytes:      1 << 20,
 	}
 }
@@ -70,6 +72,12 @@ func (o *Options) defaults() {
 	if o.ForecastBurst <= 0 {
 		o.ForecastBurst = d.ForecastBurst
 	}
+	if o.WritesPerMinute <= 0 {
+		o.WritesPerMinute = d.WritesPerMinute
+	}
+	if o.WriteBurst <= 0 {
+		o.WriteBurst = d.WriteBurst
+	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = d.MaxBodyBytes
 	}
@@ -82,21 +90,15 @@ type gate struct {
 	waiting atomic.Int64
 	queue   int64
 	wait    time.Duration
-	clients *otter.Cache[string, *rate.Limiter]
-	every   rate.Limit
-	burst   int
+	clients *limiter
 }
 
 func newGate(o Options) *gate {
 	return &gate{
-		slots: make(chan struct{}, o.ForecastSlots),
-		queue: int64(o.ForecastQueue),
-		wait:  o.ForecastWait,
-		// A bounded table of clients: an address not seen for a while
-		// starts again with a full bucket, which is what it would have.
-		clients: otter.Must(&otter.Options[string, *rate.Limiter]{MaximumSize: 10_000, ExpiryCalculator: otter.ExpiryAccessing[string, *rate.Limiter](10 * time.Minute)}),
-		every:   rate.Limit(o.ForecastPerMinute / 60),
-		burst:   o.ForecastBurst,
+		slots:   make(chan struct{}, o.ForecastSlots),
+		queue:   int64(o.ForecastQueue),
+		wait:    o.ForecastWait,
+		clients: newLimiter(o.ForecastPerMinute, o.ForecastBurst),
 	}
 }
 
@@ -109,10 +111,7 @@ func busy(format string) error {
 // function when done. It refuses with EBUSY when the client is over its
 // rate, the queue is full or no slot frees up in time.
 func (g *gate) enter(ctx context.Context, client string) (func(), error) {
-	lim, _ := g.clients.ComputeIfAbsent(client, func() (*rate.Limiter, bool) {
-		return rate.NewLimiter(g.every, g.burst), false
-	})
-	if !lim.Allow() {
+	if !g.clients.allow(client) {
 		return nil, busy("Too many forecasts from your address; try again in a minute.")
 	}
 	select {
@@ -178,7 +177,7 @@ func (s *Server) hygiene(next nethttp.Handler) nethttp.Handler {
 				host = hh
 			}
 			if !slices.Contains(s.opt.AllowedHosts, strings.ToLower(host)) {
-				s.Error(w, r, alliance.Errorf(alliance.EINVALID, "This server does not answer for host %q.", clipped(r.Host)))
+				s.Error(w, r, alliance.Errorf(alliance.EINVALID, "This server does not answer for host %q.", r.Host))
 				return
 			}
 		}
@@ -191,12 +190,4 @@ func (s *Server) hygiene(next nethttp.Handler) nethttp.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, clientOf(r))))
 	})
-}
-
-// clipped quotes at most about 100 characters of user input.
-func clipped(s string) string {
-	if utf8.RuneCountInString(s) <= 100 {
-		return s
-	}
-	return string([]rune(s)[:100]) + "…"
 }

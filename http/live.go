@@ -41,6 +41,9 @@ func (l *Live) Update(svc *Service, added []*alliance.Record) {
 	old.log.Info("ledger moved", "entries", svc.Entries, "head", short(svc.Version), "added", len(added))
 }
 
+// Entries returns the number of entries of the ledger served now.
+func (l *Live) Entries() int64 { return l.cur.Load().svc.Entries }
+
 // Current returns the server answering now.
 func (l *Live) Current() *Server { return l.cur.Load() }
 
@@ -168,7 +171,7 @@ func (s *Server) apiStream(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if v := r.Header.Get("Last-Event-ID"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return alliance.Errorf(alliance.EINVALID, "Last-Event-ID %q is not an entry number.", clipped(v))
+			return alliance.Errorf(alliance.EINVALID, "Last-Event-ID %q is not an entry number.", v)
 		}
 		since = n
 	} else if q.str("since") != "" {

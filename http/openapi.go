@@ -49,7 +49,11 @@ func op(summary string, schema obj, params ...obj) obj {
 
 // OpenAPI is the API's OpenAPI 3.1 document.
 func OpenAPI() obj {
-	source := object(obj{"url": str(), "title": str()}, "url", "title")
+	source := object(obj{"url": str(), "title": str(), "kind": enum("official", "news", "scholarly", "reference")}, "url", "title")
+	bearer := []any{obj{"bearer": []any{}}}
+	status := func(desc string) obj {
+		return obj{"description": desc, "content": obj{"application/json": obj{"schema": ref("Error")}}}
+	}
 	return obj{
 		"openapi": "3.1.0",
 		"info":    obj{"title": "alliance API", "version": "1", "description": "An executable, sourced model of NATO's collective defence. Every answer is derived from dated events, each with its public source. Errors are {\"error\":{\"code\",\"message\"}}."},
@@ -70,9 +74,29 @@ func OpenAPI() obj {
 			"/api/v1/export/{table}":    op("Tidy tables for research (csv or json)", arr(obj{"type": "object"}), param("table", "path", "events, memberships or ratifications", enum("events", "memberships", "ratifications"), true), pFormat),
 			"/api/v1/claims":            op("The op-ed's claims checked against the model", arr(ref("Claim"))),
 			"/api/v1/map":               op("Members by year of joining, and candidates, on a date", ref("MapState"), pAt),
+			"/api/v1/head":              op("The ledger's head: its number of entries and the hash of the last one, for witnesses (alliance verify --against)", ref("Head")),
+			"/api/v1/events/stream": obj{"get": obj{
+				"summary":    "Server-Sent Events of new entries: each `id: SEQ`, `event: entry`, `data: EVENT-JSON`; resume with Last-Event-ID (or ?since=SEQ); heartbeats every 15 s; a reader more than 256 entries behind is dropped and resumes",
+				"parameters": []obj{param("since", "query", "replay the standing events recorded after this entry", integer(), false)},
+				"responses":  obj{"200": obj{"description": "an event stream", "content": obj{"text/event-stream": obj{"schema": str()}}}, "429": status("too many open streams")},
+			}},
+			"/api/v1/events": obj{"post": obj{
+				"summary":     "Record events (an editor's token): a JSON list of events in the format of the data files, checked as `alliance record` checks them; all or nothing",
+				"security":    bearer,
+				"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": arr(ref("NewEvent"))}}},
+				"responses": obj{
+					"201": obj{"description": "stored", "content": obj{"application/json": obj{"schema": ref("Written")}}},
+					"400": status("a bad event (the message names its line and field) or a body over 1 MiB"),
+					"401": status("no valid token"), "403": status("a reader's token"),
+					"409": status("an event is already recorded (nothing was stored)"), "429": status("too many writes with this token"),
+				},
+			}},
 		},
-		"components": obj{"schemas": obj{
-			"Error":      object(obj{"error": object(obj{"code": enum("EINVALID", "ENOTFOUND", "ECONFLICT", "EUNAUTHORIZED", "EFORBIDDEN", "ECORRUPT", "EINTERNAL"), "message": str()}, "code", "message")}, "error"),
+		"components": obj{"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "description": "a token made with `alliance token create`"}}, "schemas": obj{
+			"Error":      object(obj{"error": object(obj{"code": enum("EINVALID", "ENOTFOUND", "ECONFLICT", "EUNAUTHORIZED", "EFORBIDDEN", "ECORRUPT", "EINTERNAL", "EBUSY"), "message": str()}, "code", "message")}, "error"),
+			"Head":       object(obj{"entries": integer(), "head": str(), "events": integer()}, "entries", "head"),
+			"Written":    object(obj{"stored": integer(), "entries": integer(), "head": str()}, "stored", "entries", "head"),
+			"NewEvent":   object(obj{"date": date(), "type": str(), "org": str(), "states": arr(str()), "candidate": str(), "step": str(), "title": str(), "source": source, "note": str()}, "date", "type", "org", "title", "source"),
 			"State":      object(obj{"code": str(), "name": str(), "cow": integer()}, "code", "name"),
 			"Membership": object(obj{"code": str(), "name": str(), "joined": date(), "left": date()}, "code", "name", "joined"),
 			"StepDate":   object(obj{"step": enum("parliament", "procedure_completed", "head_of_state", "deposit"), "date": date()}, "step", "date"),
@@ -86,7 +110,7 @@ func OpenAPI() obj {
 			}, "org", "candidate", "stage", "ratified", "pending", "joined"),
 			"Lag":    object(obj{"org": str(), "candidate": str(), "member": str(), "protocol_signed": date(), "ratified": date(), "basis": str(), "days": integer()}, "candidate", "member", "days"),
 			"Stages": object(obj{"candidate": str(), "protocol_signed": nullableDate(), "joined": nullableDate(), "days_protocol_to_joined": obj{"type": []any{"integer", "null"}}}, "candidate"),
-			"Event": object(obj{"seq": integer(), "date": date(), "type": str(), "org": str(), "states": arr(str()), "title": str(), "source": source, "origin": str()},
+			"Event": object(obj{"seq": integer(), "date": date(), "type": str(), "org": str(), "states": arr(str()), "title": str(), "source": source, "origin": str(), "recorder": str(), "signer": str()},
 				"date", "type", "org", "states", "title", "source"),
 			"Place": object(obj{"lat": num(), "lon": num(), "kind": enum("land", "sea"), "state": str(), "territory": str(), "continent": str(), "north_of_tropic_of_cancer": boolean()}, "lat", "lon", "kind"),
 			"Verdict": object(obj{"verdict": enum("covered", "not_covered", "disputed"), "clause": str(), "clause_text": str(), "text_version": str(), "reason": str(), "party": str(), "party_name": str(),

@@ -47,6 +47,10 @@ type Service struct {
 	ClaimList   []claims.Claim
 	Version     string
 	Now         func() time.Time
+	// Tokens and Recorder make the server writable: POST /api/v1/events
+	// with an editor's token. Without them it only reads.
+	Tokens   alliance.TokenStore
+	Recorder Recorder
 }
 
 // Moved returns a copy of svc over the chain all (every record, in sequence
@@ -79,6 +83,7 @@ type Server struct {
 	opt       Options
 	cache     *otter.Cache[string, *cached] // ETag-able answers, bounded by bytes
 	forecasts *gate
+	writes    *limiter
 	hub       *hub
 	handler   nethttp.Handler
 	countries []country
@@ -110,6 +115,7 @@ func NewServerWith(svc *Service, log *slog.Logger, opt Options) *Server {
 		},
 	})
 	s.forecasts = newGate(s.opt)
+	s.writes = newLimiter(s.opt.WritesPerMinute, s.opt.WriteBurst)
 	s.registerGauges()
 	shapes, err := geo.Shapes(worldatlas.Countries110m, "countries")
 	if err != nil {

@@ -118,8 +118,12 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 		"/api/v1/export/{table}":    {"events", "memberships?format=json", "ratifications"},
 		"/api/v1/map":               {"?at=2023-04-04"},
 		"/api/v1/claims":            {""},
+		"/api/v1/head":              {""},
 	}
 	for p := range paths {
+		if p == "/api/v1/events/stream" || p == "/api/v1/events" {
+			continue // not JSON answers to a GET: TestLiveServerSeesRecord and TestRoleRouteMatrix
+		}
 		if _, ok := calls[p]; !ok {
 			t.Errorf("OpenAPI path %s is not exercised by this test", p)
 		}

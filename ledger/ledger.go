@@ -195,11 +195,19 @@ func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*al
 // (the chain as the caller loaded it) and calls apply with the whole chain
 // and the new records, in order, each time it grows. Each new entry must
 // extend the chain: a sequence or hash that does not is reported to onErr
-// (ECORRUPT) and not applied, and Follow keeps watching. It returns when
+// (ECORRUPT) and not applied, and Follow keeps watching. A value on poke
+// makes it look at once (after this process appended, say). It returns when
 // ctx ends.
-func (l *Ledger) Follow(ctx context.Context, recs []*alliance.Record, apply func(all, added []*alliance.Record), onErr func(error)) {
+func (l *Ledger) Follow(ctx context.Context, recs []*alliance.Record, apply func(all, added []*alliance.Record), onErr func(error), poke <-chan struct{}) {
 	ch := l.store.Watch(ctx)
-	for range ch {
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-poke:
+		}
 		var last int64
 		var prev []byte
 		if n := len(recs); n > 0 {

@@ -5,6 +5,7 @@ package tidy
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"sort"
@@ -27,6 +28,8 @@ type Event struct {
 	Source    alliance.Source  `json:"source"`
 	Note      string           `json:"note,omitempty"`
 	Origin    string           `json:"origin"`
+	Recorder  string           `json:"recorder,omitempty"` // who recorded a user's entry
+	Signer    string           `json:"signer,omitempty"`   // the ed25519 key that signed it (base64)
 	Recorded  string           `json:"recorded,omitempty"`
 	Hash      string           `json:"hash,omitempty"`
 	Terms     *alliance.Terms  `json:"terms,omitempty"`
@@ -38,7 +41,10 @@ type Event struct {
 func EventOf(r *alliance.Record) Event {
 	e := Event{Seq: r.Seq, Date: r.Date, Type: string(r.Type), Org: string(r.Org), States: r.States,
 		Candidate: r.Candidate, Step: string(r.Step), Title: r.Title, Source: r.Source, Note: r.Note,
-		Origin: string(r.Origin), Terms: r.Terms, Stance: r.Stance, Survey: r.Survey}
+		Origin: string(r.Origin), Recorder: r.Recorder, Terms: r.Terms, Stance: r.Stance, Survey: r.Survey}
+	if len(r.Signer) > 0 {
+		e.Signer = base64.StdEncoding.EncodeToString(r.Signer)
+	}
 	if e.States == nil {
 		e.States = []string{}
 	}

@@ -57,6 +57,7 @@ func commands() []command {
 		{"map", "the Membership Action Plan record: days to join with and without a MAP", (*App).mapPlan},
 		{"claims", "the op-ed's claims checked against the model, with computed verdicts and sources", (*App).claims},
 		{"verify", "check the ledger read-only: hash chain, signatures, release, a saved head", (*App).verify},
+		{"token", "create, list and revoke API tokens (editors write through the API)", (*App).token},
 		{"head", "print the ledger's head (entries and last hash) to save, publish or witness", (*App).head},
 		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
 	}

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"alliance"
+	"alliance/auth"
 	"alliance/data"
 	"alliance/dataset"
 	alliancehttp "alliance/http"
@@ -50,12 +54,34 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return alliance.Errorf(alliance.EINVALID, "--cache-mb: %d is not from 1 to 16384", *cacheMB)
 	}
 	opt.CacheBytes = *cacheMB << 20
+	// Writes through the API are signed by the server's own key, made on
+	// first use beside the user's and trusted in the same keyring.
+	dir, err := a.configDir()
+	if err != nil {
+		return err
+	}
+	key, _, err := auth.LoadOrCreateKey(filepath.Join(dir, "server.key"), "server")
+	if err != nil {
+		return err
+	}
+	if err := auth.Trust(filepath.Join(dir, "keyring"), key); err != nil {
+		return err
+	}
+	poke := make(chan struct{}, 1)
+	rec := &apiRecorder{a: a, w: w, key: key, poke: poke}
+	var st any = w.store
+	if ts, ok := st.(alliance.TokenStore); ok {
+		svc.Tokens = ts
+		svc.Recorder = rec
+	}
+	log.Info("signing API writes", "key", key.PublicLine())
 	live := alliancehttp.NewLive(svc, log, opt)
+	rec.live = live
 	// Entries recorded by any process (`alliance record`, another instance)
 	// reach this server within about a second, without a restart.
 	go w.ledger.Follow(ctx, w.records, func(all, added []*alliance.Record) {
 		live.Update(svc.Moved(all), added)
-	}, func(err error) { log.Error("following the ledger", "err", err) })
+	}, func(err error) { log.Error("following the ledger", "err", err) }, poke)
 	return live.Serve(ctx, *addr, func(addr net.Addr) {
 		fmt.Fprintf(a.Stdout, "alliance is serving on http://%s/ — open it in a browser (Ctrl-C to stop)\n", addr)
 	})
@@ -90,4 +116,56 @@ func (a *App) service(w *world) (*alliancehttp.Service, error) {
 	}
 	return &alliancehttp.Service{History: w.history, States: w.states, Index: ix, Rules: eng,
 		Borders: borders, Populations: pop, Claims: cm, ClaimList: cs, Entries: h.Entries, Version: version, Now: a.Now}, nil
+}
+
+// apiRecorder records the events editors send through the API, with the
+// checks of `alliance record`, signed by the server's key.
+type apiRecorder struct {
+	a    *App
+	w    *world
+	key  auth.Key
+	poke chan struct{}
+	live *alliancehttp.Live
+}
+
+func (r *apiRecorder) Record(ctx context.Context, by string, body []byte) (alliancehttp.Written, error) {
+	evs, err := dataset.ParseEvents("request", body, r.w.states) // JSON is YAML: one parser, one schema
+	if err != nil {
+		return alliancehttp.Written{}, err
+	}
+	if len(evs) == 0 {
+		return alliancehttp.Written{}, alliance.Errorf(alliance.EINVALID, "The body holds no events: send a JSON list of events.")
+	}
+	if err := dataset.CheckNotFuture(evs, r.a.today()); err != nil {
+		return alliancehttp.Written{}, err
+	}
+	signer := &ledger.Signer{Name: by, Key: r.key.Private}
+	out, err := r.w.ledger.Record(ctx, dataset.Events(evs), signer, func(standing []*alliance.Record, todo []int) error {
+		if len(todo) < len(evs) {
+			for i := range evs {
+				if !slices.Contains(todo, i) {
+					return alliance.Errorf(alliance.ECONFLICT, "%s: already recorded: %s %s %q; nothing was stored", evs[i].Where(), evs[i].Date, evs[i].Type, evs[i].Title)
+				}
+			}
+		}
+		have := make([]alliance.Event, len(standing))
+		for i, s := range standing {
+			have[i] = s.Event
+		}
+		return dataset.Check(have, evs)
+	})
+	if err != nil {
+		return alliancehttp.Written{}, err
+	}
+	h := ledger.HeadOf(out.Stored)
+	// Read your writes: the answer comes once this server serves the new
+	// head (the follower is poked rather than waiting for its next look).
+	select {
+	case r.poke <- struct{}{}:
+	default:
+	}
+	for deadline := time.Now().Add(2 * time.Second); r.live.Entries() < h.Entries && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return alliancehttp.Written{Stored: len(out.Stored), Entries: h.Entries, Head: h.Hash}, nil
 }
