@@ -141,7 +141,7 @@ func RunBacktest(ctx context.Context, h alliance.History, states alliance.States
 				past = append(past, *p.ProtocolToJoined)
 			}
 		}
-		res, err := Timetable(ctx, h, states, s.Candidate, s.ProtocolSigned, Scenario{}, Options{Runs: opt.Runs, Seed: opt.Seed, Workers: opt.Workers})
+		res, err := Timetable(ctx, h, states, s.Candidate, s.ProtocolSigned, Scenario{}, Options{Runs: opt.Runs, Seed: opt.Seed, Workers: opt.Workers, NoPending: true})
 		if len(past) == 0 || alliance.ErrorCode(err) == alliance.EINVALID {
 			row.Skipped = "no earlier completed accession with dated ratifications to learn from"
 			bt.Rows = append(bt.Rows, row)
@@ -377,7 +377,7 @@ func (bt *Backtest) reforecast(ctx context.Context, h alliance.History, states a
 					sit.Ratifiers = append(sit.Ratifiers, mem.Code)
 				}
 			}
-			res, err := Simulate(ctx, m, sit, Scenario{Invited: st.Invited, Protocol: s.ProtocolSigned}, Options{Runs: opt.Runs, Seed: opt.Seed, Workers: opt.Workers})
+			res, err := Simulate(ctx, m, sit, Scenario{Invited: st.Invited, Protocol: s.ProtocolSigned}, Options{Runs: opt.Runs, Seed: opt.Seed, Workers: opt.Workers, NoPending: true})
 			if err != nil {
 				return err
 			}
