@@ -475,10 +475,14 @@ func (m *Model) fitOnce() float64 {
 	}
 	// With one round there is no spread to measure: a stated floor of 0.5
 	// (a factor of about 1.6 either way) stands in.
-	between := 0.25
+	// The spread of the paces is not reduced by their own noise (the
+	// method-of-moments estimate is often negative with five rounds, which
+	// would make every round alike): a conservative choice.
+	between := 0.25 * sigma2
 	if R > 1 {
-		between = max(v/float64(R-1)-noise/float64(R), 0.01)
+		between = max(v/float64(R-1), 0.01*sigma2)
 	}
+	_ = noise
 	m.PaceMean, m.PaceSD = mean, math.Sqrt(between*(1+1/float64(R)))
 	sort.Slice(m.Rounds, func(i, j int) bool { return m.Rounds[i].Protocol.Before(m.Rounds[j].Protocol) })
 	var ss float64
