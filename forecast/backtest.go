@@ -215,13 +215,12 @@ func evaluateLags(h alliance.History, states alliance.States, stages []accession
 				}
 			}
 			mean, sdv := m.member(o.Member)
-			mu := m.PaceMean + mean - m.offset(o.Basis)
-			sigma := math.Sqrt(m.PaceSD*m.PaceSD + sdv*sdv)
-			xs := lagQuantiles(m.Scale, mu, sigma)
+			mu := mean - m.offset(o.Basis)
+			xs := lagSample(m, mu, sdv, seed)
 			y := float64(o.Days)
 			sc := LagScore{Round: rd, Candidates: o.Candidates, Member: o.Member, Basis: o.Basis, Days: o.Days,
 				CRPS: crps(xs, y), BaselineCRPS: crps(pooled, y),
-				P10: m.Scale.days(mu - 1.2815515655446004*sigma), P50: m.Scale.days(mu), P90: m.Scale.days(mu + 1.2815515655446004*sigma)}
+				P10: int(empiricalQuantile(xs, 0.1)), P50: int(empiricalQuantile(xs, 0.5)), P90: int(empiricalQuantile(xs, 0.9))}
 			sc.Covered = o.Days >= sc.P10 && o.Days <= sc.P90
 			b10, b90 := empiricalQuantile(pooled, 0.1), empiricalQuantile(pooled, 0.9)
 			sc.BaselineCover = y >= b10 && y <= b90
@@ -284,16 +283,22 @@ func evaluateLags(h alliance.History, states alliance.States, stages []accession
 	return ev
 }
 
-// lagQuantiles returns 999 equally spaced quantiles of the lag in days
-// when log(1+lag) is normal(mu, sigma): the predictive as a sample.
-func lagQuantiles(sc scale, mu, sigma float64) []float64 {
-	xs := make([]float64, 999)
+// lagSample returns a sorted sample of 4,000 lags in days of a member in
+// a new round: pace drawn from the past rounds', plus the member's mean
+// (with its basis offset), plus its noise. The stream is fixed by the seed.
+func lagSample(m *Model, mean, sd float64, seed uint64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 0x1a9))
+	xs := make([]float64, 4000)
 	for i := range xs {
-		z := math.Sqrt2 * math.Erfinv(2*(float64(i)+1)/1000-1)
-		xs[i] = float64(sc.days(mu + sigma*z))
+		pace := m.PaceMean + m.PaceSD*m.noiseFree(r)
+		xs[i] = float64(m.Scale.days(pace + mean + sd*m.noise.above(uniform(r), math.Inf(-1))))
 	}
+	slices.Sort(xs)
 	return xs
 }
+
+// noiseFree draws a standard normal (the pace's prior is normal).
+func (m *Model) noiseFree(r *rand.Rand) float64 { return r.NormFloat64() }
 
 // crps returns the continuous ranked probability score of the sorted
 // sample xs (an ensemble forecast) against the outcome y:

@@ -200,6 +200,8 @@ type Model struct {
 	// Scale is the Box-Cox λ of 1 + days on which lags are normal (0: log).
 	Scale scale `json:"scale_lambda"`
 	pairs []pair
+	resid []float64
+	noise *noise
 }
 
 // Priors of the hold-out (cure) probability, in pseudo-observations
@@ -356,6 +358,7 @@ func (m *Model) fit() {
 		}
 	}
 	*m = best
+	m.noise = newNoise(m.resid)
 }
 
 // fitOnce estimates basis offsets, round paces, member tendencies and the
@@ -486,9 +489,11 @@ func (m *Model) fitOnce() float64 {
 	m.PaceMean, m.PaceSD = mean, math.Sqrt(between*(1+1/float64(R)))
 	sort.Slice(m.Rounds, func(i, j int) bool { return m.Rounds[i].Protocol.Before(m.Rounds[j].Protocol) })
 	var ss float64
+	m.resid = make([]float64, n)
 	for i, o := range m.Obs {
 		e := y[i] - pace[roundIdx[o.Round]] - alpha[memIdx[o.Member]]
 		ss += e * e
+		m.resid[i] = e
 	}
 	return -float64(n)/2*math.Log(max(ss/float64(n), 1e-12)) + jac
 }

@@ -78,18 +78,9 @@ type Situation struct {
 	Unknown map[string]bool
 }
 
-// zBits sets the size of the table standard normal draws come from.
+// zBits sets the size of the table of the noise's quantiles free members'
+// draws come from.
 const zBits = 14
-
-// zTable holds the standard normal's quantiles at (k+½)/2^zBits: drawing an
-// entry uniformly draws a normal to within 2^-14 in probability.
-var zTable = func() []float64 {
-	t := make([]float64, 1<<zBits)
-	for k := range t {
-		t[k] = math.Sqrt2 * math.Erfinv(2*(float64(k)+0.5)/float64(len(t))-1)
-	}
-	return t
-}()
 
 // paceBits sets the size of the table of the pace's quantiles.
 const paceBits = 12
@@ -420,7 +411,7 @@ func prepare(m *Model, sit Situation, sc Scenario, off func(alliance.Date) int) 
 			p.slow = append(p.slow, s)
 		}
 	}
-	p.pace = paceTable(m.Scale, m.PaceMean, m.PaceSD, evDone, evPending)
+	p.pace = paceTable(m.noise, m.Scale, m.PaceMean, m.PaceSD, evDone, evPending)
 	return p
 }
 
@@ -435,7 +426,7 @@ type evidence struct {
 // N(mean, sd) and the round's evidence, computed on a grid: a done member's
 // lag of L days says y lies in [log(L+½), log(L+1½)) (whole days), a pending
 // member's that y ≥ log(L+½).
-func paceTable(sc scale, mean, sd float64, done, pending []evidence) []float64 {
+func paceTable(nz *noise, sc scale, mean, sd float64, done, pending []evidence) []float64 {
 	const n = 3001
 	lo, hi := mean-8*sd, mean+8*sd
 	for _, e := range append(slices.Clone(done), pending...) {
@@ -454,12 +445,12 @@ func paceTable(sc scale, mean, sd float64, done, pending []evidence) []float64 {
 			if e.lag > 0 {
 				a = sc.y(float64(e.lag) - 0.5)
 			}
-			pr := normCDF((b-x-e.mean)/e.sd) - normCDF((a-x-e.mean)/e.sd)
+			pr := nz.cdf((b-x-e.mean)/e.sd) - nz.cdf((a-x-e.mean)/e.sd)
 			lp += math.Log(max(pr, 1e-300))
 		}
 		for _, e := range pending {
 			c := sc.y(float64(e.lag) - 0.5)
-			lp += logNormSurv((c - x - e.mean) / e.sd)
+			lp += nz.logSf((c - x - e.mean) / e.sd)
 		}
 		logp[k] = lp
 		best = max(best, lp)
@@ -539,6 +530,7 @@ func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 	r := rand.New(rand.NewPCG(seed, uint64(ci)))
 	out := chunkOut{shares: make([]float64, p.nRatifiers)}
 	m := p.m
+	z := m.noise.q
 	slowDay := make([]int, len(p.slow))
 	heldNow := make([]bool, len(p.slow))
 	var lastDone, lastDoneN int = math.MinInt, 0
@@ -580,7 +572,7 @@ func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 		pace := p.pace[r.Uint64()>>(64-paceBits)]
 		maxY, arg := math.Inf(-1), -1
 		for j := range p.freeMean {
-			y := p.freeMean[j] + p.freeSD[j]*zTable[r.Uint64()>>(64-zBits)]
+			y := p.freeMean[j] + p.freeSD[j]*z[r.Uint64()>>(64-zBits)]
 			if y > maxY {
 				maxY, arg = y, j
 			}
@@ -599,7 +591,7 @@ func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 			if s.minLag > 0 {
 				z0 = (m.Scale.y(float64(s.minLag)-0.5) - mean) / s.sd
 			}
-			d := protocol + max(m.Scale.days(mean+s.sd*truncNormal(uniform(r), z0)), s.minLag)
+			d := protocol + max(m.Scale.days(mean+s.sd*m.noise.above(uniform(r), z0)), s.minLag)
 			if s.pWithhold > 0 && r.Float64() < s.pWithhold {
 				d = max(d, s.until)
 			}
@@ -703,12 +695,14 @@ func (p *plan) pendingOne(m *Model, sit Situation, idx int, mean, sd float64, mi
 				z0 = (m.Scale.y(float64(minLag)-0.5) - mu) / sd
 			}
 			z1 := (m.Scale.y(float64(-p.protocol+k)+0.5) - mu) / sd
-			s0 := 1 - normCDF(z0)
-			if s0 <= 0 {
-				s += 1
+			c0 := m.noise.cdf(z0)
+			s0 := 1 - c0
+			if s0 <= 1e-12 {
+				// Far in the tail: the exact conditional survival.
+				s += 1 - math.Exp(m.noise.logSf(z1)-m.noise.logSf(z0))
 				continue
 			}
-			s += max(0, normCDF(z1)-normCDF(z0)) / s0
+			s += max(0, m.noise.cdf(z1)-c0) / s0
 		}
 		return (1 - pHold) * s / float64(len(p.pace)/step)
 	}
