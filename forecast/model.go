@@ -56,8 +56,10 @@ package forecast
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"alliance"
@@ -79,6 +81,9 @@ type Obs struct {
 // λ = 0 is the log (a log-normal), λ = 1 days themselves; the fit chooses
 // among a few by likelihood.
 type scale float64
+
+// forceScale, when not negative, fixes the scale (for experiments).
+var forceScale scale = -1
 
 // scales are the transforms the fit chooses from.
 var scales = []scale{0, 0.25, 0.5, 0.75, 1}
@@ -200,8 +205,20 @@ type Model struct {
 	// Scale is the Box-Cox λ of 1 + days on which lags are normal (0: log).
 	Scale scale `json:"scale_lambda"`
 	pairs []pair
+	ll    float64
 	resid []float64
 	noise *noise
+	// roundInfo holds, per past round, its ratifiers and the days from
+	// protocol to each candidate's joining: what the scale is chosen on.
+	roundInfo map[alliance.Date]*roundInfo
+	// ScaleScores holds, per scale tried, the mean CRPS in days of the
+	// protocol-to-joining times of past rounds, each left out in turn.
+	ScaleScores map[string]float64 `json:"scale_scores,omitempty"`
+}
+
+type roundInfo struct {
+	members []string
+	joined  []int
 }
 
 // Priors of the hold-out (cure) probability, in pseudo-observations
@@ -237,7 +254,7 @@ func Learn(h alliance.History, states alliance.States, asOf alliance.Date) *Mode
 
 // learn fits the model to the accessions use accepts.
 func learn(h alliance.History, states alliance.States, stages []accession.Stages, asOf alliance.Date, use func(accession.Stages) bool) *Model {
-	m := &Model{AsOf: asOf, Members: map[string]MemberEffect{}, Basis: map[alliance.Step]float64{}, BasisPairs: map[alliance.Step]int{}, Cure: map[string]float64{}}
+	m := &Model{AsOf: asOf, roundInfo: map[alliance.Date]*roundInfo{}, Members: map[string]MemberEffect{}, Basis: map[alliance.Step]float64{}, BasisPairs: map[alliance.Step]int{}, Cure: map[string]float64{}}
 	var invProt, lastJoined []int
 	seenRound := map[alliance.Date]bool{}
 	type key struct {
@@ -265,6 +282,17 @@ func learn(h alliance.History, states alliance.States, stages []accession.Stages
 			lastJoined = append(lastJoined, *s.LastRatifiedToJoined)
 		}
 		atProtocol := alliance.Replay(h, s.ProtocolSigned)
+		ri := m.roundInfo[s.ProtocolSigned]
+		if ri == nil {
+			ri = &roundInfo{}
+			for _, mem := range atProtocol.Members(alliance.NATO, states) {
+				ri.members = append(ri.members, mem.Code)
+			}
+			m.roundInfo[s.ProtocolSigned] = ri
+		}
+		if s.ProtocolToJoined != nil {
+			ri.joined = append(ri.joined, *s.ProtocolToJoined)
+		}
 		for _, r := range s.Ratified {
 			// A member that joined after the protocol was signed ratified
 			// by joining: its "lag" is its own accession, not a pace.
@@ -344,21 +372,103 @@ func objections(h alliance.History, q string, d alliance.Date) map[string]string
 // offset returns the offset that puts a lag of basis b on the deposit's scale.
 func (m *Model) offset(b alliance.Step) float64 { return m.Basis[b] }
 
-// fit fits the model on each scale and keeps the likeliest (the Box-Cox
-// profile likelihood, with its Jacobian, so that scales compare).
+// fit chooses the scale, then fits the model on it. The scale decides the
+// shape of the slow tail, and the slowest member decides the joining date,
+// so the scale is chosen on that: each past round is left out in turn, the
+// model is fitted to the others on each scale, and the time from protocol
+// to joining of the round left out is forecast as the longest of its
+// members' lags and scored (CRPS). With fewer than three rounds the
+// likelihood (Box-Cox profile, with its Jacobian) chooses instead.
 func (m *Model) fit() {
-	best, bestLL := *m, math.Inf(-1)
-	for _, sc := range scales {
+	var rounds []alliance.Date
+	for _, o := range m.Obs {
+		if !slices.Contains(rounds, o.Round) {
+			rounds = append(rounds, o.Round)
+		}
+	}
+	slices.SortFunc(rounds, func(a, b alliance.Date) int { return a.Compare(b) })
+	try := func(sc scale, obs []Obs) Model {
 		t := *m
+		t.Obs = obs
 		t.Scale = sc
 		t.Members, t.Basis, t.BasisPairs = map[string]MemberEffect{}, map[alliance.Step]float64{}, map[alliance.Step]int{}
 		t.Rounds = nil
-		if ll := t.fitOnce(); ll > bestLL {
-			best, bestLL = t, ll
+		t.ScaleScores = nil
+		t.ll = t.fitOnce()
+		return t
+	}
+	var cands []scale
+	for _, sc := range scales {
+		if forceScale < 0 || sc == forceScale {
+			cands = append(cands, sc)
 		}
 	}
-	*m = best
+	best := scale(-1)
+	if len(rounds) >= 3 && len(cands) > 1 {
+		m.ScaleScores = map[string]float64{}
+		bestScore := math.Inf(1)
+		for _, sc := range cands {
+			var sum float64
+			var n int
+			for _, rd := range rounds {
+				ri := m.roundInfo[rd]
+				if ri == nil || len(ri.joined) == 0 {
+					continue
+				}
+				var obs []Obs
+				for _, o := range m.Obs {
+					if o.Round != rd {
+						obs = append(obs, o)
+					}
+				}
+				t := try(sc, obs)
+				xs := t.longestLag(ri.members, 1000, uint64(rd.Year))
+				for _, j := range ri.joined {
+					sum += crps(xs, float64(j))
+					n++
+				}
+			}
+			if n == 0 {
+				break
+			}
+			score := sum / float64(n)
+			m.ScaleScores[strconv.FormatFloat(float64(sc), 'g', -1, 64)] = score
+			if score < bestScore {
+				best, bestScore = sc, score
+			}
+		}
+	}
+	if best < 0 {
+		bestLL := math.Inf(-1)
+		for _, sc := range cands {
+			if t := try(sc, m.Obs); t.ll > bestLL {
+				best, bestLL = sc, t.ll
+			}
+		}
+	}
+	scores := m.ScaleScores
+	*m = try(best, m.Obs)
+	m.ScaleScores = scores
 	m.noise = newNoise(m.resid)
+}
+
+// longestLag returns a sorted sample of the longest lag among members in a
+// new round, drawing the noise from the smoothed residuals directly.
+func (m *Model) longestLag(members []string, n int, seed uint64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 0x5ca1e))
+	nz := newResiduals(m.resid)
+	xs := make([]float64, n)
+	for i := range xs {
+		pace := m.PaceMean + m.PaceSD*r.NormFloat64()
+		longest := math.Inf(-1)
+		for _, code := range members {
+			mean, sd := m.member(code)
+			longest = max(longest, pace+mean+sd*nz.draw(r))
+		}
+		xs[i] = float64(m.Scale.days(longest))
+	}
+	slices.Sort(xs)
+	return xs
 }
 
 // fitOnce estimates basis offsets, round paces, member tendencies and the

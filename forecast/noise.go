@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -12,10 +13,15 @@ import (
 // the normal's. The kernel's width and the shrinkage of the residuals keep
 // the variance at 1 (Jones's variance-preserving smoothing).
 type noise struct {
-	r    []float64 // shrunk residuals, sorted
-	h    float64   // kernel width
-	cdfT []float64 // CDF on the grid zLo + k·zStep
-	q    []float64 // quantiles at (k+½)/len(q)
+	r []float64 // shrunk residuals, sorted
+	h float64   // kernel width
+	// Beyond the largest residual the tail is exponential, of mean beta
+	// (the mean excess of the top tenth of residuals over their smallest):
+	// how long a member that has already waited longer than anyone before
+	// keeps waiting is then learnt from the slowest, not from the kernel.
+	rMax, sfMax, beta float64
+	cdfT              []float64 // CDF on the grid zLo + k·zStep
+	q                 []float64 // quantiles at (k+½)/len(q)
 }
 
 const (
@@ -26,6 +32,39 @@ const (
 // newNoise builds the distribution from residuals (any scale); with fewer
 // than 10 it is the standard normal.
 func newNoise(res []float64) *noise {
+	nz := newResiduals(res)
+	n := int((zHi-zLo)/zStep) + 1
+	nz.cdfT = make([]float64, n)
+	for k := range nz.cdfT {
+		nz.cdfT[k] = nz.cdfExact(zLo + float64(k)*zStep)
+	}
+	nz.q = make([]float64, 1<<zBits)
+	j := 0
+	for k := range nz.q {
+		u := (float64(k) + 0.5) / float64(len(nz.q))
+		for j < n-1 && nz.cdfT[j] < u {
+			j++
+		}
+		nz.q[k] = nz.interp(j, u)
+	}
+	return nz
+}
+
+// draw draws from the smoothed residuals: a residual plus kernel noise.
+func (nz *noise) draw(r *rand.Rand) float64 {
+	if nz.r == nil {
+		return r.NormFloat64()
+	}
+	z := nz.r[r.IntN(len(nz.r))] + nz.h*r.NormFloat64()
+	if z > nz.rMax {
+		// The tail beyond the largest residual is exponential.
+		z = nz.rMax + nz.beta*r.ExpFloat64()
+	}
+	return z
+}
+
+// newResiduals standardizes and shrinks the residuals, without tables.
+func newResiduals(res []float64) *noise {
 	nz := &noise{}
 	if len(res) >= 10 {
 		var mean, v float64
@@ -44,20 +83,14 @@ func newNoise(res []float64) *noise {
 		}
 		nz.h = h * shrink
 		slices.Sort(nz.r)
-	}
-	n := int((zHi-zLo)/zStep) + 1
-	nz.cdfT = make([]float64, n)
-	for k := range nz.cdfT {
-		nz.cdfT[k] = nz.cdfExact(zLo + float64(k)*zStep)
-	}
-	nz.q = make([]float64, 1<<zBits)
-	j := 0
-	for k := range nz.q {
-		u := (float64(k) + 0.5) / float64(len(nz.q))
-		for j < n-1 && nz.cdfT[j] < u {
-			j++
+		top := nz.r[len(nz.r)*9/10:]
+		var ex float64
+		for _, x := range top {
+			ex += x - top[0]
 		}
-		nz.q[k] = nz.interp(j, u)
+		nz.beta = max(ex/float64(len(top)), nz.h)
+		nz.rMax = nz.r[len(nz.r)-1]
+		nz.sfMax = 1 - nz.kde(nz.rMax)
 	}
 	return nz
 }
@@ -79,6 +112,13 @@ func (nz *noise) cdfExact(z float64) float64 {
 	if nz.r == nil {
 		return normCDF(z)
 	}
+	if z > nz.rMax {
+		return 1 - nz.sfMax*math.Exp(-(z-nz.rMax)/nz.beta)
+	}
+	return nz.kde(z)
+}
+
+func (nz *noise) kde(z float64) float64 {
 	var s float64
 	for _, x := range nz.r {
 		s += normCDF((z - x) / nz.h)
@@ -112,24 +152,16 @@ func (nz *noise) logSf(z float64) float64 {
 	if nz.r == nil {
 		return logNormSurv(z)
 	}
-	// log Σ Φc((z−x)/h) / n over the top residuals, by log-sum-exp.
-	best := math.Inf(-1)
-	top := nz.r[max(0, len(nz.r)-5):]
-	ls := make([]float64, len(top))
-	for i, x := range top {
-		ls[i] = logNormSurv((z - x) / nz.h)
-		best = max(best, ls[i])
-	}
-	var s float64
-	for _, l := range ls {
-		s += math.Exp(l - best)
-	}
-	return best + math.Log(s) - math.Log(float64(len(nz.r)))
+	return math.Log(nz.sfMax) - (z-nz.rMax)/nz.beta
 }
 
 // above draws e conditional on e > z0 (z0 = -Inf: unconditional), by
 // inverse CDF: u is uniform in (0, 1).
 func (nz *noise) above(u, z0 float64) float64 {
+	if nz.r != nil && z0 >= nz.rMax {
+		// Memoryless beyond the largest residual.
+		return z0 - nz.beta*math.Log(u)
+	}
 	p0 := 0.0
 	if z0 > zLo {
 		p0 = nz.cdf(z0)
@@ -152,10 +184,8 @@ func (nz *noise) above(u, z0 float64) float64 {
 		}
 		return max(z, z0)
 	}
-	// Far in the tail only the largest residual's kernel counts.
 	if nz.r == nil {
 		return truncNormal(u, z0)
 	}
-	top := nz.r[len(nz.r)-1]
-	return max(top+nz.h*truncNormal(u, (z0-top)/nz.h), z0)
+	return nz.rMax - nz.beta*math.Log(u)
 }
