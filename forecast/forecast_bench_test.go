@@ -59,3 +59,29 @@ func BenchmarkDrawsOnly1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTimetableUA1M is the whole forecast a user asks for: learning
+// from the history known today, the hold-out regime for the members with a
+// recorded objection, and 1,000,000 runs.
+func BenchmarkTimetableUA1M(b *testing.B) {
+	states, h := datasettest.MustHistory(b)
+	sc := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
+	for b.Loop() {
+		if _, err := forecast.Timetable(context.Background(), h, states, "UA", asOf, sc, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTimetableSEInProgress1M forecasts Sweden's accession as of
+// 2023-06-01: 29 members fixed, 2 drawn from truncated distributions, the
+// round's pace updated on a grid.
+func BenchmarkTimetableSEInProgress1M(b *testing.B) {
+	states, h := datasettest.MustHistory(b)
+	at := alliance.MustDate("2023-06-01")
+	for b.Loop() {
+		if _, err := forecast.Timetable(context.Background(), h, states, "SE", at, forecast.Scenario{}, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

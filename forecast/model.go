@@ -110,7 +110,14 @@ func (s scale) days(y float64) int {
 		if b <= 0 {
 			return 0
 		}
-		x = math.Pow(b, 1/float64(s))
+		switch s { // math.Pow is slow; the common scales need none
+		case 1:
+			x = b
+		case 0.5:
+			x = b * b
+		default:
+			x = math.Pow(b, 1/float64(s))
+		}
 	}
 	d := x - 1
 	if d > horizon {
