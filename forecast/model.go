@@ -133,32 +133,52 @@ type pair struct {
 	deposit, days int
 }
 
-// LogNormal is a normal distribution of log(1 + days).
+// LogNormal is a duration in days: 0 with probability Zero (the same
+// day, as when Hungary deposited for Sweden on the day Sweden joined),
+// otherwise log(1 + days) is normal (a hurdle model).
 type LogNormal struct {
+	Zero  float64 `json:"p_same_day"`
 	Mu    float64 `json:"mu"`
 	Sigma float64 `json:"sigma"`
 	N     int     `json:"n"`
 }
 
-// fitLogNormal fits a LogNormal to durations in days, widening the spread
-// for the few observations (the predictive of a new one).
+// fitLogNormal fits a LogNormal to durations in days: the share of zeros
+// (with one pseudo-observation each way, so that two zeros out of three do
+// not become certainty) and the normal to the others, its spread widened
+// for their few number (the predictive of a new one) and at least floor.
 func fitLogNormal(days []int, floor float64) LogNormal {
 	if len(days) == 0 {
 		return LogNormal{}
 	}
 	var s, ss float64
+	var zeros, n int
 	for _, d := range days {
-		y := math.Log1p(float64(max(d, 0)))
+		if d <= 0 {
+			zeros++
+			continue
+		}
+		y := math.Log1p(float64(d))
 		s += y
 		ss += y * y
+		n++
 	}
-	n := float64(len(days))
-	mu := s / n
+	ln := LogNormal{N: len(days)}
+	if zeros > 0 {
+		ln.Zero = (float64(zeros) + 1) / (float64(len(days)) + 2)
+	}
+	if n == 0 {
+		ln.Mu, ln.Sigma = math.Log(2), 1 // no positive gap seen: about a day, widely
+		return ln
+	}
+	fn := float64(n)
+	ln.Mu = s / fn
 	v := floor * floor
-	if len(days) > 1 {
-		v = max(v, (ss-n*mu*mu)/(n-1))
+	if n > 1 {
+		v = max(v, (ss-fn*ln.Mu*ln.Mu)/(fn-1))
 	}
-	return LogNormal{Mu: mu, Sigma: math.Sqrt(v * (1 + 1/n)), N: len(days)}
+	ln.Sigma = math.Sqrt(v * (1 + 1/fn))
+	return ln
 }
 
 // MemberEffect is a member's tendency, shrunk.

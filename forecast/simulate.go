@@ -300,6 +300,16 @@ feed:
 	} else if !sc.Invited.IsZero() && sc.Gate == nil {
 		res.Milestones[MInvited] = Percentiles{sc.Invited, sc.Invited, sc.Invited}
 	}
+	if len(p.freeIdx) == 0 && len(p.slow) == 0 && len(p.doneDay) > 0 {
+		// Every member has ratified: the last ratification is a fact.
+		var d alliance.Date
+		for _, dn := range sit.Done {
+			if dn.Date.After(d) {
+				d = dn.Date
+			}
+		}
+		res.Milestones[MLastRatif] = Percentiles{d, d, d}
+	}
 	for i, c := range sit.Ratifiers {
 		if pr := last[i] / float64(opt.Runs); pr > 0 {
 			res.LastToRatify = append(res.LastToRatify, LastRatifier{Code: c, Probability: pr})
@@ -511,13 +521,13 @@ func uniform(r *rand.Rand) float64 { return (float64(r.Uint64()>>11) + 0.5) / (1
 
 // drawDays draws days from a LogNormal (of log(1+days)), at least minDays.
 func drawDays(r *rand.Rand, ln LogNormal, minDays int) int {
-	z0 := math.Inf(-1)
-	if minDays > 0 {
-		z0 = (math.Log(float64(minDays)+0.5) - ln.Mu) / ln.Sigma
+	if minDays <= 0 && ln.Zero > 0 && r.Float64() < ln.Zero {
+		return 0
 	}
-	return max(scale(0).days(ln.Mu+ln.Sigma*truncNormal(uniform(r), z0)), minDays)
+	// A positive duration, at least minDays (and at least one day).
+	z0 := (math.Log(float64(max(minDays, 1))+0.5) - ln.Mu) / ln.Sigma
+	return max(scale(0).days(ln.Mu+ln.Sigma*truncNormal(uniform(r), z0)), minDays, 1)
 }
-
 // runChunk simulates n runs with the chunk's own random stream, counting
 // milestones into h, and returns each ratifier's share of being last.
 //
