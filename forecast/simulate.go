@@ -528,6 +528,7 @@ func drawDays(r *rand.Rand, ln LogNormal, minDays int) int {
 	z0 := (math.Log(float64(max(minDays, 1))+0.5) - ln.Mu) / ln.Sigma
 	return max(scale(0).days(ln.Mu+ln.Sigma*truncNormal(uniform(r), z0)), minDays, 1)
 }
+
 // runChunk simulates n runs with the chunk's own random stream, counting
 // milestones into h, and returns each ratifier's share of being last.
 //
