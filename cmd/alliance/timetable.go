@@ -123,7 +123,12 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	}
 	out := a.Stdout
 	fmt.Fprintf(out, "%s (%s): NATO accession forecast as of %s — %d runs, seed %d\n", w.states.Name(code), code, at, res.Runs, res.Seed)
-	fmt.Fprintf(out, "Learnt from %d past accessions: %s\n\n", len(res.Learnt), strings.Join(res.Learnt, " "))
+	fmt.Fprintf(out, "Learnt from %d past accessions: %s\n", len(res.Learnt), strings.Join(res.Learnt, " "))
+	if m := res.Model; m != nil {
+		fmt.Fprintf(out, "Model: lag = round pace + member tendency + chance, on the scale (1+days)^λ, λ = %g; a member with\n"+
+			"n past lags keeps n/(n+%.1f) of its own average (both learnt from the data; alliance backtest --help)\n", float64(m.Scale), m.Pooling)
+	}
+	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MILESTONE\tP10\tP50\tP90")
 	for _, m := range []string{forecast.MInvited, forecast.MProtocol, forecast.MLastRatif, forecast.MJoined} {
@@ -190,16 +195,25 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 			"The model's assumptions, in words:\n"+
 			"- Every round has a pace, shared by all members (some rounds go faster than others); each\n"+
 			"  member has a tendency to be faster or slower than the round; what remains is chance. A lag is\n"+
-			"  pace + tendency + chance on a transformed scale of days (a power of 1 + days, chosen by how\n"+
-			"  well it fits: the log makes long delays likelier than the square root does).\n"+
-			"- How much a member's own record counts against everyone's is learnt: if members differ more\n"+
-			"  than chance would make them, their own averages count more. With today's data they barely do,\n"+
-			"  and the model treats members almost alike (this is reported as \"pooling\").\n"+
+			"  pace + tendency + chance on a scale of days, (1 + days)^λ. λ is chosen by how well each choice\n"+
+			"  would have forecast the joining dates of past rounds, each left out in turn (the log, λ = 0,\n"+
+			"  makes very long delays far likelier than plain days, λ = 1; with today's data days win).\n"+
+			"- Chance is drawn from the model's own past errors, smoothed, not from a textbook curve; beyond\n"+
+			"  the largest error seen, a member that has already waited that long waits on for a time drawn\n"+
+			"  from how far the slowest tenth of cases overshot.\n"+
+			"- How much a member's own record counts against everyone's is learnt: the spread between\n"+
+			"  members' averages beyond what chance explains, against the spread of one member's lags.\n"+
+			"  `alliance timetable` prints it: with n past lags a member keeps n/(n+K) of its own average\n"+
+			"  (K is about 12 today: members differ, but less than chance does).\n"+
 			"- A new round's pace is drawn from past rounds'. Inside a round under way, the members that\n"+
 			"  have ratified tell how fast this round is, and those still waiting tell it is at least that\n"+
 			"  slow; a member still pending is drawn only from lags longer than it has already waited.\n"+
 			"- A ratification dated only by a parliament's vote or the end of a national procedure is put\n"+
-			"  on the deposit's scale by the average gap between the two where the dataset has both.\n"+
+			"  on the deposit's scale by the average gap between the two where the dataset has both for the\n"+
+			"  same member and accession (a step with no such pair is used as it is; --json lists the gaps\n"+
+			"  and how many pairs each rests on).\n"+
+			"- The invitation-to-protocol and last-ratification-to-joining times are drawn from past rounds\n"+
+			"  (same day, or log-normal), also only from times longer than already elapsed.\n"+
 			"- A member that has publicly opposed inviting the candidate, or set a condition (a position in\n"+
 			"  data/nato/positions.yaml), may hold its ratification until a condition is met: with\n"+
 			"  probability 1/2 (oppose) or 1/4 (conditional), starting assumptions updated by past cases where\n"+
