@@ -226,6 +226,15 @@ func TestConditionedOnTheForecastDate(t *testing.T) {
 			if len(r.Pending) != len(st.Pending) {
 				t.Errorf("pending forecasts = %d, want %d", len(r.Pending), len(st.Pending))
 			}
+			for _, p := range r.Pending {
+				a, b, c := p.By["30d"], p.By["90d"], p.By["365d"]
+				if a < 0 || a > b || b > c || c > 1 || a > 0.9 {
+					t.Errorf("%s: chances by 30, 90, 365 days = %.3f, %.3f, %.3f", p.Code, a, b, c)
+				}
+				if !p.Median.IsZero() && !p.Median.After(at) {
+					t.Errorf("%s: median %s, want after %s", p.Code, p.Median, at)
+				}
+			}
 			for _, l := range r.Learnt {
 				if l == tc.cand {
 					t.Errorf("learnt from %s itself", tc.cand)

@@ -698,8 +698,8 @@ func (p *plan) pendingOne(m *Model, sit Situation, idx int, mean, sd float64, mi
 	by := func(k int) float64 {
 		var s float64
 		const step = 8 // every 8th of the pace's quantiles is enough here
-		for k := step / 2; k < len(p.pace); k += step {
-			pace := p.pace[k]
+		for i := step / 2; i < len(p.pace); i += step {
+			pace := p.pace[i]
 			mu := mean + pace
 			z0 := math.Inf(-1)
 			if minLag > 0 {
