@@ -76,6 +76,10 @@ type Situation struct {
 	// Unknown are members whose ratification the record does not date
 	// (data/GAPS.md): they are drawn afresh, not conditioned on waiting.
 	Unknown map[string]bool
+	// Late are members that joined after the protocol was signed (Finland
+	// for Sweden's): they ratified by joining, which says nothing of the
+	// round's pace.
+	Late map[string]bool
 }
 
 // zBits sets the size of the table of the noise's quantiles free members'
@@ -383,7 +387,7 @@ func prepare(m *Model, sit Situation, sc Scenario, off func(alliance.Date) int) 
 		if d, ok := sit.Done[code]; ok {
 			p.doneIdx = append(p.doneIdx, i)
 			p.doneDay = append(p.doneDay, off(d.Date))
-			if p.hasProtocol {
+			if p.hasProtocol && !sit.Late[code] {
 				mean, sd := m.member(code)
 				lag := d.Date.DaysSince(sc.Protocol)
 				if lag >= 0 {

@@ -36,9 +36,17 @@ func Timetable(ctx context.Context, h alliance.History, states alliance.States, 
 	for _, r := range st.Ratified {
 		sit.Done[r.Code] = Done{Date: r.Date, Basis: r.Basis}
 	}
+	var atProtocol *alliance.Snapshot
+	if !sc.Protocol.IsZero() && !sc.Protocol.After(asOf) {
+		atProtocol = alliance.Replay(h, sc.Protocol)
+		sit.Late = map[string]bool{}
+	}
 	for _, m := range alliance.Replay(h, asOf).Members(alliance.NATO, states) {
 		if m.Code != cand {
 			sit.Ratifiers = append(sit.Ratifiers, m.Code)
+			if atProtocol != nil && !atProtocol.IsMember(alliance.NATO, m.Code) {
+				sit.Late[m.Code] = true
+			}
 		}
 	}
 	for _, w := range sc.Withholds {
