@@ -57,8 +57,16 @@ type LagEvaluation struct {
 	DifferenceHigh   float64      `json:"difference_ci_high"`
 	Bootstrap        int          `json:"bootstrap_resamples"`
 	PerRound         []RoundScore `json:"per_round"`
-	Scores           []LagScore   `json:"scores"`
-	Baseline         string       `json:"baseline"`
+	// ByBasis counts the scored lags by the step their date is; the model
+	// moves each onto the deposit's footing by BasisOffsets (on its scale,
+	// from BasisPairs pairs), and scores it on its own basis.
+	ByBasis      map[alliance.Step]int     `json:"by_basis"`
+	BasisOffsets map[alliance.Step]float64 `json:"basis_offsets"`
+	BasisPairs   map[alliance.Step]int     `json:"basis_pairs"`
+	// Scale is the λ of the model fitted to every round ((1+days)^λ).
+	Scale    float64    `json:"scale_lambda"`
+	Scores   []LagScore `json:"scores"`
+	Baseline string     `json:"baseline"`
 }
 
 // RoundScore is a round's mean scores.
@@ -183,6 +191,7 @@ func evaluateLags(h alliance.History, states alliance.States, stages []accession
 	last := h.Last()
 	all := learn(h, states, stages, last, completed)
 	ev := LagEvaluation{Scores: []LagScore{}, PerRound: []RoundScore{}, Bootstrap: bootstrapResamples,
+		ByBasis: map[alliance.Step]int{}, BasisOffsets: all.Basis, BasisPairs: all.BasisPairs, Scale: float64(all.Scale),
 		Baseline: "the lags of every member in the other rounds, pooled (ignores which member ratifies)"}
 	var rounds []alliance.Date
 	for _, o := range all.Obs {
@@ -225,6 +234,7 @@ func evaluateLags(h alliance.History, states alliance.States, stages []accession
 			b10, b90 := empiricalQuantile(pooled, 0.1), empiricalQuantile(pooled, 0.9)
 			sc.BaselineCover = y >= b10 && y <= b90
 			ev.Scores = append(ev.Scores, sc)
+			ev.ByBasis[o.Basis]++
 			rs.N++
 			rs.CRPS += sc.CRPS
 			rs.BaselineCRPS += sc.BaselineCRPS

@@ -251,6 +251,8 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(tw, "all\t\t%d\t%.1f d\t%.1f d\t%.0f%% (baseline %.0f%%)\n", l.N, l.CRPS, l.BaselineCRPS, 100*l.Coverage80, 100*l.BaselineCoverage)
 	tw.Flush()
+	fmt.Fprintf(out, "Like with like: each lag is scored on its own basis (%s); the model moves a basis onto the\n"+
+		"deposit's footing by the mean gap where both are dated (%s).\n", basisCounts(l.ByBasis), basisOffsets(l.BasisOffsets, l.BasisPairs, l.Scale))
 	fmt.Fprintf(out, "Model − baseline: %+.1f days of CRPS (95%% interval %+.1f to %+.1f, %d resamples of whole rounds).\n", l.Difference, l.DifferenceLow, l.DifferenceHigh, l.Bootstrap)
 	if l.DifferenceHigh >= 0 {
 		fmt.Fprintln(out, "The model does not beat the baseline with confidence.")
@@ -282,6 +284,33 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 		bt.Forecasts, 100*bt.Coverage, bt.MedianErrorDays, bt.BaselineMedianError, bt.Runs, bt.Seed)
 	fmt.Fprintln(out, "Accessions before 1999 cannot be scored: the dataset lacks the dates of their ratifications (data/GAPS.md).")
 	return nil
+}
+
+func basisCounts(m map[alliance.Step]int) string {
+	var parts []string
+	for _, st := range alliance.Steps {
+		if n := m[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", st, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func basisOffsets(off map[alliance.Step]float64, pairs map[alliance.Step]int, lambda float64) string {
+	unit := fmt.Sprintf(" on the scale (1+days)^%g", lambda)
+	if lambda == 1 {
+		unit = " days"
+	}
+	var parts []string
+	for _, st := range alliance.Steps {
+		if n := pairs[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %+.0f%s, %d pairs", st, off[st], unit, n))
+		}
+	}
+	if len(parts) == 0 {
+		return "no pair in the dataset"
+	}
+	return strings.Join(parts, "; ")
 }
 
 // progress returns a progress callback that draws a bar on standard error
