@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 
@@ -429,110 +428,6 @@ func prepare(m *Model, sit Situation, sc Scenario, off func(alliance.Date) int) 
 	return p
 }
 
-// evidence is one member's lag in the round under way: observed (done) or
-// known to be at least lag (pending).
-type evidence struct {
-	mean, sd float64
-	lag      int
-}
-
-// paceTable returns quantiles of the round's pace given the prior
-// N(mean, sd) and the round's evidence, computed on a grid: a done member's
-// lag of L days says y lies in [log(L+½), log(L+1½)) (whole days), a pending
-// member's that y ≥ log(L+½).
-func paceTable(nz *noise, sc scale, mean, sd float64, done, pending []evidence) []float64 {
-	const n = 3001
-	lo, hi := mean-8*sd, mean+8*sd
-	for _, e := range append(slices.Clone(done), pending...) {
-		y := sc.y(float64(e.lag)) - e.mean
-		lo, hi = min(lo, y-8*e.sd), max(hi, y+8*e.sd)
-	}
-	step := (hi - lo) / (n - 1)
-	logp := make([]float64, n)
-	best := math.Inf(-1)
-	for k := range logp {
-		x := lo + float64(k)*step
-		z := (x - mean) / sd
-		lp := -z * z / 2
-		for _, e := range done {
-			a, b := math.Inf(-1), sc.y(float64(e.lag)+0.5)
-			if e.lag > 0 {
-				a = sc.y(float64(e.lag) - 0.5)
-			}
-			pr := nz.cdf((b-x-e.mean)/e.sd) - nz.cdf((a-x-e.mean)/e.sd)
-			lp += math.Log(max(pr, 1e-300))
-		}
-		for _, e := range pending {
-			c := sc.y(float64(e.lag) - 0.5)
-			lp += nz.logSf((c - x - e.mean) / e.sd)
-		}
-		logp[k] = lp
-		best = max(best, lp)
-	}
-	cdf := make([]float64, n)
-	var s float64
-	for k, lp := range logp {
-		s += math.Exp(lp - best)
-		cdf[k] = s
-	}
-	t := make([]float64, 1<<paceBits)
-	j := 0
-	for k := range t {
-		q := (float64(k) + 0.5) / float64(len(t)) * s
-		for j < n-1 && cdf[j] < q {
-			j++
-		}
-		// Linear interpolation inside the grid cell.
-		prev := 0.0
-		if j > 0 {
-			prev = cdf[j-1]
-		}
-		frac := 0.5
-		if cdf[j] > prev {
-			frac = (q - prev) / (cdf[j] - prev)
-		}
-		t[k] = lo + (float64(j)-1+frac)*step
-	}
-	return t
-}
-
-func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
-
-// logNormSurv returns log(1 - Φ(z)), accurate far in the tail.
-func logNormSurv(z float64) float64 {
-	if z < 5 {
-		return math.Log(0.5 * math.Erfc(z/math.Sqrt2))
-	}
-	// Mills ratio for the far tail.
-	return -z*z/2 - math.Log(z*math.Sqrt(2*math.Pi)) + math.Log(1-1/(z*z))
-}
-
-// truncNormal draws a standard normal conditional on exceeding z0, by
-// inverse CDF from the upper tail: Z = Φc⁻¹(u·Φc(z0)).
-func truncNormal(u, z0 float64) float64 {
-	if z0 < -8 {
-		return math.Sqrt2 * math.Erfinv(2*u-1)
-	}
-	q := 0.5 * math.Erfc(z0/math.Sqrt2)
-	if q <= 0 {
-		return z0 // beyond float precision: the bound itself
-	}
-	return max(math.Sqrt2*math.Erfcinv(2*u*q), z0)
-}
-
-// uniform returns a float in (0, 1).
-func uniform(r *rand.Rand) float64 { return (float64(r.Uint64()>>11) + 0.5) / (1 << 53) }
-
-// drawDays draws days from a LogNormal (of log(1+days)), at least minDays.
-func drawDays(r *rand.Rand, ln LogNormal, minDays int) int {
-	if minDays <= 0 && ln.Zero > 0 && r.Float64() < ln.Zero {
-		return 0
-	}
-	// A positive duration, at least minDays (and at least one day).
-	z0 := (math.Log(float64(max(minDays, 1))+0.5) - ln.Mu) / ln.Sigma
-	return max(scale(0).days(ln.Mu+ln.Sigma*truncNormal(uniform(r), z0)), minDays, 1)
-}
-
 // runChunk simulates n runs with the chunk's own random stream, counting
 // milestones into h, and returns each ratifier's share of being last.
 //
@@ -676,68 +571,6 @@ func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 		}
 	}
 	return out
-}
-
-// pendingForecasts gives each pending member's chance of ratifying within
-// 30, 90 and 365 days of the forecast date, when the protocol is signed,
-// averaging its conditional distribution over the pace's posterior.
-func (p *plan) pendingForecasts(m *Model, sit Situation) []PendingForecast {
-	out := []PendingForecast{}
-	if !p.hasProtocol || p.protocol > 0 {
-		return out
-	}
-	for _, s := range p.slow {
-		out = append(out, p.pendingOne(m, sit, s.idx, s.mean, s.sd, s.minLag, s.pHold))
-	}
-	for j, i := range p.freeIdx {
-		out = append(out, p.pendingOne(m, sit, i, p.freeMean[j], p.freeSD[j], 0, 0))
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out
-}
-
-func (p *plan) pendingOne(m *Model, sit Situation, idx int, mean, sd float64, minLag int, pHold float64) PendingForecast {
-	pf := PendingForecast{Code: sit.Ratifiers[idx], Since: p.sc.Protocol, Days: -p.protocol, By: map[string]float64{}}
-	// P(lag ≤ L | lag ≥ minLag) for lag = elapsed + k.
-	by := func(k int) float64 {
-		var s float64
-		const step = 8 // every 8th of the pace's quantiles is enough here
-		for i := step / 2; i < len(p.pace); i += step {
-			pace := p.pace[i]
-			mu := mean + pace
-			z0 := math.Inf(-1)
-			if minLag > 0 {
-				z0 = (m.Scale.y(float64(minLag)-0.5) - mu) / sd
-			}
-			z1 := (m.Scale.y(float64(-p.protocol+k)+0.5) - mu) / sd
-			c0 := m.noise.cdf(z0)
-			s0 := 1 - c0
-			if s0 <= 1e-12 {
-				// Far in the tail: the exact conditional survival.
-				s += 1 - math.Exp(m.noise.logSf(z1)-m.noise.logSf(z0))
-				continue
-			}
-			s += max(0, m.noise.cdf(z1)-c0) / s0
-		}
-		return (1 - pHold) * s / float64(len(p.pace)/step)
-	}
-	for _, k := range []int{30, 90, 365} {
-		pf.By[fmt.Sprintf("%dd", k)] = by(k)
-	}
-	// The median: the first day by which the chance reaches one half.
-	if by(horizon) >= 0.5 {
-		lo, hi := 0, horizon
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if by(mid) >= 0.5 {
-				hi = mid
-			} else {
-				lo = mid + 1
-			}
-		}
-		pf.Median = sit.Start.AddDays(lo)
-	}
-	return pf
 }
 
 // quantile returns the smallest day offset at which the cumulative count
