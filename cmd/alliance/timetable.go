@@ -132,7 +132,11 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MILESTONE\tP10\tP50\tP90")
 	for _, m := range []string{forecast.MInvited, forecast.MProtocol, forecast.MLastRatif, forecast.MJoined} {
-		p := res.Milestones[m]
+		p, ok := res.Milestones[m]
+		if !ok {
+			fmt.Fprintf(tw, "%s\t—\t—\t— (every run waits for a hold-out's condition)\n", strings.ReplaceAll(m, "_", " "))
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.ReplaceAll(m, "_", " "), p.P10, p.P50, p.P90)
 	}
 	tw.Flush()
