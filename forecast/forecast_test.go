@@ -297,3 +297,29 @@ func TestBacktestLags(t *testing.T) {
 	}
 	t.Logf("lags n=%d crps %.1f baseline %.1f coverage %.2f diff %.1f [%.1f, %.1f]", l.N, l.CRPS, b/float64(l.N), l.Coverage80, l.Difference, l.DifferenceLow, l.DifferenceHigh)
 }
+
+// TestHoldoutLearnsFromRecordedObjections: a recorded objection to a past
+// candidate, by a member that then ratified among the slowest, raises the
+// hold-out probability learnt for that stance; and a pending member with a
+// standing objection is reported as a hold-out.
+func TestHoldoutLearnsFromRecordedObjections(t *testing.T) {
+	states, h := datasettest.MustHistory(t)
+	objection := alliance.Event{Type: alliance.Position, Org: alliance.NATO, States: []string{"TR"},
+		Date: alliance.MustDate("2022-05-18"), Title: "hypothetical: Türkiye opposes inviting Sweden",
+		Stance: &alliance.Stance{Question: "invite_sweden", Stance: "oppose"}}
+	with := h.With([]alliance.Event{objection})
+	m := forecast.Learn(forecast.Known(with, asOf), states, asOf)
+	if got, want := m.CureEvidence, 1; got != want {
+		t.Fatalf("hold-out evidence = %d, want %d", got, want)
+	}
+	if got, want := m.Cure["oppose"], 2.0/3; math.Abs(got-want) > 1e-12 {
+		t.Errorf("hold-out probability for oppose = %v, want %v (prior 1/2, one hold-out seen)", got, want)
+	}
+	r, err := forecast.Timetable(context.Background(), with, states, "SE", alliance.MustDate("2023-06-01"), forecast.Scenario{}, forecast.Options{Runs: 20_000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Holdouts) != 1 || r.Holdouts[0].Code != "TR" || r.Held < 0.4 || r.Held > 0.6 {
+		t.Errorf("hold-outs %+v, held %.3f: want TR holding out in about half the runs", r.Holdouts, r.Held)
+	}
+}

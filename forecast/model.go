@@ -40,9 +40,10 @@
 // holds its ratification until a condition is met with probability π (a
 // split-population or "cure" model), and the model gives no date for those
 // runs: they are reported as a share, not as a long tail. π starts from a
-// stated prior (1/2 for oppose, 1/4 for conditional) and is updated with
-// past members that had such a position when a protocol was signed (did
-// they ratify last?). A --withhold scenario for that member replaces it.
+// stated prior (1/2 for oppose, 1/4 for conditional, worth 2 and 4
+// observations) and is updated with past members that had such a position
+// when a protocol was signed (did they ratify among the slowest tenth?).
+// A --withhold scenario for that member replaces it.
 //
 // Invitation → protocol and last ratification → joining are log-normal in
 // log(1 + days), fitted to past rounds, and drawn conditional on the time
@@ -56,6 +57,7 @@ package forecast
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"alliance"
@@ -346,14 +348,26 @@ func learn(h alliance.History, states alliance.States, stages []accession.Stages
 			}
 		}
 		// Past objections: did a member with a standing objection when the
-		// protocol was signed ratify last?
+		// protocol was signed hold out? It counts as having held out when
+		// its lag was among the slowest tenth of its accession's (Türkiye,
+		// which ratified Sweden's protocol just before Hungary, counts).
 		q := question(states, s.Candidate)
+		var lags []int
+		lagOf := map[string]int{}
+		for _, r := range s.Ratified {
+			if r.Days != nil {
+				lags = append(lags, *r.Days)
+				lagOf[r.Code] = *r.Days
+			}
+		}
+		slices.Sort(lags)
 		for code, stance := range objections(h, q, s.ProtocolSigned) {
 			c, ok := cureCounts[stance]
-			if !ok {
+			lag, dated := lagOf[code]
+			if !ok || !dated {
 				continue
 			}
-			if s.LastRatifier == code {
+			if lag >= lags[len(lags)*9/10] {
 				c[0]++
 			} else {
 				c[1]++

@@ -53,9 +53,10 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 			"  (same day, or log-normal), also only from times longer than already elapsed.\n"+
 			"- A member that has publicly opposed inviting the candidate, or set a condition (a position in\n"+
 			"  data/nato/positions.yaml), may hold its ratification until a condition is met: with\n"+
-			"  probability 1/2 (oppose) or 1/4 (conditional), starting assumptions updated by past cases where\n"+
-			"  such positions are recorded (none yet). The model does not date such a condition: those runs\n"+
-			"  are reported as a share, not as dates.\n"+
+			"  probability 1/2 (oppose) or 1/4 (conditional). These starting assumptions count as two and\n"+
+			"  four past cases, and each recorded position on a past candidate adds one: held out if that\n"+
+			"  member ratified among the slowest tenth (none is recorded yet). The model does not date such\n"+
+			"  a condition: those runs are reported as a share, not as dates.\n"+
 			"- Members ratify independently given the round's pace: no coordination, no bargaining, no\n"+
 			"  elections. Invitations are political and not forecast.").withJSON()
 	runs := f.Int("runs", 50_000, "runs per forecast")
