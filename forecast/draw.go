@@ -109,3 +109,39 @@ func drawDays(r *rand.Rand, ln LogNormal, minDays int) int {
 	z0 := (math.Log(float64(max(minDays, 1))+0.5) - ln.Mu) / ln.Sigma
 	return max(scale(0).days(ln.Mu+ln.Sigma*truncNormal(uniform(r), z0)), minDays, 1)
 }
+
+// stageBits sets the size of the tables of an outer stage's quantiles.
+const stageBits = 12
+
+// stage is an outer stage's duration with a table of the quantiles of its
+// positive part, so that the common draw (nothing elapsed yet) costs a
+// table look-up, not an inverse error function and an exponential.
+type stage struct {
+	ln  LogNormal
+	tab []int32
+}
+
+func newStage(ln LogNormal) stage {
+	st := stage{ln: ln, tab: make([]int32, 1<<stageBits)}
+	if ln.Sigma <= 0 {
+		return st
+	}
+	z0 := (math.Log(1.5) - ln.Mu) / ln.Sigma
+	for k := range st.tab {
+		u := (float64(k) + 0.5) / float64(len(st.tab))
+		st.tab[k] = int32(max(scale(0).days(ln.Mu+ln.Sigma*truncNormal(u, z0)), 1))
+	}
+	return st
+}
+
+// draw draws the duration, at least minDays: from the table when at most a
+// day has elapsed, else by inverse CDF from the truncated distribution.
+func (st *stage) draw(r *rand.Rand, minDays int) int {
+	if minDays > 1 {
+		return drawDays(r, st.ln, minDays)
+	}
+	if minDays <= 0 && st.ln.Zero > 0 && r.Float64() < st.ln.Zero {
+		return 0
+	}
+	return int(st.tab[r.Uint64()>>(64-stageBits)])
+}

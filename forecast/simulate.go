@@ -346,6 +346,8 @@ type plan struct {
 	doneIdx  []int
 	doneDay  []int
 	holdouts []Holdout
+	// the outer stages
+	invToProt, lastToJoined stage
 }
 
 type slowMember struct {
@@ -358,7 +360,8 @@ type slowMember struct {
 }
 
 func prepare(m *Model, sit Situation, sc Scenario, off func(alliance.Date) int) *plan {
-	p := &plan{m: m, sc: sc, nRatifiers: len(sit.Ratifiers)}
+	p := &plan{m: m, sc: sc, nRatifiers: len(sit.Ratifiers),
+		invToProt: newStage(m.InvitationToProtocol), lastToJoined: newStage(m.LastToJoined)}
 	if !sc.Invited.IsZero() {
 		p.hasInvited, p.invited = true, off(sc.Invited)
 	}
@@ -477,7 +480,7 @@ func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 				// Invited, not signed by the forecast date.
 				minDays = -invited + 1
 			}
-			protocol = invited + drawDays(r, m.InvitationToProtocol, minDays)
+			protocol = invited + p.invToProt.draw(r, minDays)
 		}
 		pace := p.pace[r.Uint64()>>(64-paceBits)]
 		maxY, arg := math.Inf(-1), -1
@@ -565,7 +568,7 @@ func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 		if last <= 0 {
 			minGap = -last + 1 // every member ratified, not joined by the forecast date
 		}
-		joined := last + drawDays(r, m.LastToJoined, minGap)
+		joined := last + p.lastToJoined.draw(r, minGap)
 		for i, v := range [4]int{invited, protocol, last, joined} {
 			h[i][min(max(v, 0), horizon)]++
 		}
