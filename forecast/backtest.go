@@ -300,15 +300,12 @@ func lagSample(m *Model, mean, sd float64, seed uint64) []float64 {
 	r := rand.New(rand.NewPCG(seed, 0x1a9))
 	xs := make([]float64, 4000)
 	for i := range xs {
-		pace := m.PaceMean + m.PaceSD*m.noiseFree(r)
+		pace := m.PaceMean + m.PaceSD*r.NormFloat64() // the pace's prior is normal
 		xs[i] = float64(m.Scale.days(pace + mean + sd*m.noise.above(uniform(r), math.Inf(-1))))
 	}
 	slices.Sort(xs)
 	return xs
 }
-
-// noiseFree draws a standard normal (the pace's prior is normal).
-func (m *Model) noiseFree(r *rand.Rand) float64 { return r.NormFloat64() }
 
 // crps returns the continuous ranked probability score of the sorted
 // sample xs (an ensemble forecast) against the outcome y:

@@ -35,12 +35,7 @@ func (m *Model) fit() {
 		t.ll = t.fitOnce()
 		return t
 	}
-	var cands []scale
-	for _, sc := range scales {
-		if forceScale < 0 || sc == forceScale {
-			cands = append(cands, sc)
-		}
-	}
+	cands := scales
 	best := scale(-1)
 	if len(rounds) >= 3 && len(cands) > 1 {
 		m.ScaleScores = map[string]float64{}

@@ -80,9 +80,6 @@ type Obs struct {
 // among a few by likelihood.
 type scale float64
 
-// forceScale, when not negative, fixes the scale (for experiments).
-var forceScale scale = -1
-
 // scales are the transforms the fit chooses from.
 var scales = []scale{0, 0.25, 0.5, 0.75, 1}
 
