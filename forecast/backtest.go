@@ -94,13 +94,20 @@ type Reforecast struct {
 	BaselineCRPS float64       `json:"baseline_crps"`
 }
 
-// OffsetScore sums the re-forecasts at one offset.
+// OffsetScore sums the re-forecasts at one offset: the joining dates, and
+// the lags of the members still pending that day (drawn conditional on
+// having waited so far, against the other rounds' lags longer than that).
 type OffsetScore struct {
 	Offset       int     `json:"offset_days"`
 	N            int     `json:"n"`
 	CRPS         float64 `json:"crps"`
 	BaselineCRPS float64 `json:"baseline_crps"`
 	Coverage80   float64 `json:"coverage_80"`
+	// Pending members' lags (distinct acts, dated later in the record).
+	PendingN            int     `json:"pending_n"`
+	PendingCRPS         float64 `json:"pending_crps"`
+	PendingBaselineCRPS float64 `json:"pending_baseline_crps"`
+	PendingCoverage80   float64 `json:"pending_coverage_80"`
 }
 
 // Backtest is the summary of all rows.
@@ -356,6 +363,7 @@ func (bt *Backtest) reforecast(ctx context.Context, h alliance.History, states a
 	for _, rs := range bt.Lags.PerRound {
 		models[rs.Round] = learn(h, states, stages, last, func(s accession.Stages) bool { return completed(s) && s.ProtocolSigned != rs.Round })
 	}
+	all := learn(h, states, stages, last, completed)
 	byOff := map[int]*OffsetScore{}
 	for _, s := range stages {
 		m := models[s.ProtocolSigned]
@@ -416,6 +424,7 @@ func (bt *Backtest) reforecast(ctx context.Context, h alliance.History, states a
 				o = &OffsetScore{Offset: off}
 				byOff[off] = o
 			}
+			scorePending(o, m, all, sit, s, at, off, opt.Seed)
 			o.N++
 			o.CRPS += rf.CRPS
 			o.BaselineCRPS += rf.BaselineCRPS
@@ -430,10 +439,65 @@ func (bt *Backtest) reforecast(ctx context.Context, h alliance.History, states a
 			o.CRPS /= n
 			o.BaselineCRPS /= n
 			o.Coverage80 /= n
+			if o.PendingN > 0 {
+				k := float64(o.PendingN)
+				o.PendingCRPS /= k
+				o.PendingBaselineCRPS /= k
+				o.PendingCoverage80 /= k
+			}
 			bt.ByOffset = append(bt.ByOffset, *o)
 		}
 	}
 	return nil
+}
+
+// scorePending scores the lags of the members still pending on at (whose
+// ratification the record dates later) against the model's conditional
+// forecast, with the round's evidence so far, and against the other rounds'
+// lags longer than the time elapsed. Acts shared by a round's candidates
+// are scored once, with the first candidate that has them.
+func scorePending(o *OffsetScore, m, all *Model, sit Situation, s accession.Stages, at alliance.Date, off int, seed uint64) {
+	p := prepare(m, sit, Scenario{Protocol: s.ProtocolSigned}, func(d alliance.Date) int { return d.DaysSince(at) })
+	slow := map[string]slowMember{}
+	for _, sm := range p.slow {
+		if sm.minLag > 0 {
+			slow[sit.Ratifiers[sm.idx]] = sm
+		}
+	}
+	var base []float64
+	for _, ob := range m.Obs {
+		if ob.Days > off {
+			base = append(base, float64(ob.Days))
+		}
+	}
+	if len(base) == 0 {
+		base = []float64{float64(off + 1)}
+	}
+	slices.Sort(base)
+	r := rand.New(rand.NewPCG(seed, uint64(off)<<20|uint64(s.ProtocolSigned.Year)))
+	for _, ob := range all.Obs {
+		if ob.Round != s.ProtocolSigned || ob.Candidates[0] != s.Candidate || ob.Days <= off {
+			continue
+		}
+		sm, ok := slow[ob.Member]
+		if !ok {
+			continue
+		}
+		xs := make([]float64, 2000)
+		for i := range xs {
+			mu := p.pace[r.Uint64()>>(64-paceBits)] + sm.mean - m.offset(ob.Basis)
+			z0 := (m.Scale.y(float64(sm.minLag)-0.5) - mu) / sm.sd
+			xs[i] = float64(max(m.Scale.days(mu+sm.sd*m.noise.above(uniform(r), z0)), sm.minLag))
+		}
+		slices.Sort(xs)
+		y := float64(ob.Days)
+		o.PendingN++
+		o.PendingCRPS += crps(xs, y)
+		o.PendingBaselineCRPS += crps(base, y)
+		if y >= empiricalQuantile(xs, 0.1) && y <= empiricalQuantile(xs, 0.9) {
+			o.PendingCoverage80++
+		}
+	}
 }
 
 func abs(x int) int {

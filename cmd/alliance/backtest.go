@@ -97,11 +97,13 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(out, "\n2. Joining date, forecast again as of protocol + N days (round left out of the learning):")
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "AS OF\tFORECASTS\tCRPS MODEL\tCRPS BASELINE\tIN P10-P90")
+	fmt.Fprintln(tw, "AS OF\tFORECASTS\tCRPS MODEL\tCRPS BASELINE\tIN P10-P90\t\tPENDING LAGS\tCRPS MODEL\tCRPS BASELINE\tIN 80%")
 	for _, o := range bt.ByOffset {
-		fmt.Fprintf(tw, "protocol + %d d\t%d\t%.1f d\t%.1f d\t%.0f%%\n", o.Offset, o.N, o.CRPS, o.BaselineCRPS, 100*o.Coverage80)
+		fmt.Fprintf(tw, "protocol + %d d\t%d\t%.1f d\t%.1f d\t%.0f%%\t\t%d\t%.1f d\t%.1f d\t%.0f%%\n", o.Offset, o.N, o.CRPS, o.BaselineCRPS, 100*o.Coverage80,
+			o.PendingN, o.PendingCRPS, o.PendingBaselineCRPS, 100*o.PendingCoverage80)
 	}
 	tw.Flush()
+	fmt.Fprintln(out, "Pending lags: the members still to ratify that day, forecast from lags longer than they had waited;\nthe baseline is the other rounds' lags longer than that.")
 	fmt.Fprintln(out, "\n3. Joining date as of protocol signature, from what was known that day:")
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CANDIDATE\tPROTOCOL\tJOINED\tP10\tP50\tP90\tIN P10-P90\tERROR\tBASELINE\tERROR")
