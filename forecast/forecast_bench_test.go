@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"alliance"
-	"alliance/accession"
 	"alliance/datasettest"
 	"alliance/forecast"
 )
@@ -15,15 +14,15 @@ import (
 // today ratifying (target: at most 2 s on 2 cores).
 func BenchmarkSimulate1M(b *testing.B) {
 	states, h := datasettest.MustHistory(b)
-	m := forecast.Learn(accession.AllStages(h, states, alliance.NATO), asOf)
-	var ratifiers []string
+	m := forecast.Learn(forecast.Known(h, asOf), states, asOf)
+	sit := forecast.Situation{Candidate: "UA", Start: asOf}
 	for _, mem := range alliance.Replay(h, asOf).Members(alliance.NATO, states) {
-		ratifiers = append(ratifiers, mem.Code)
+		sit.Ratifiers = append(sit.Ratifiers, mem.Code)
 	}
 	sc := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := forecast.Simulate(context.Background(), m, "UA", asOf, ratifiers, nil, sc, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
+		if _, err := forecast.Simulate(context.Background(), m, sit, sc, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -57,6 +56,32 @@ func BenchmarkDrawsOnly1M(b *testing.B) {
 		}
 		for range workers {
 			<-done
+		}
+	}
+}
+
+// BenchmarkTimetableUA1M is the whole forecast a user asks for: learning
+// from the history known today, the hold-out regime for the members with a
+// recorded objection, and 1,000,000 runs.
+func BenchmarkTimetableUA1M(b *testing.B) {
+	states, h := datasettest.MustHistory(b)
+	sc := forecast.Scenario{Invited: alliance.MustDate("2027-07-07")}
+	for b.Loop() {
+		if _, err := forecast.Timetable(context.Background(), h, states, "UA", asOf, sc, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTimetableSEInProgress1M forecasts Sweden's accession as of
+// 2023-06-01: 29 members fixed, 2 drawn from truncated distributions, the
+// round's pace updated on a grid.
+func BenchmarkTimetableSEInProgress1M(b *testing.B) {
+	states, h := datasettest.MustHistory(b)
+	at := alliance.MustDate("2023-06-01")
+	for b.Loop() {
+		if _, err := forecast.Timetable(context.Background(), h, states, "SE", at, forecast.Scenario{}, forecast.Options{Runs: 1_000_000, Seed: 1}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

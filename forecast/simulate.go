@@ -34,6 +34,9 @@ type Scenario struct {
 	Protocol  alliance.Date `json:"protocol"` // fixed protocol signature date
 	Withholds []Withhold    `json:"withholds"`
 	Gate      *Gate         `json:"gate,omitempty"`
+	// NoHoldouts switches off the hold-out regime: every recorded
+	// objection is assumed lifted.
+	NoHoldouts bool `json:"no_holdouts,omitempty"`
 }
 
 // Options control a run.
@@ -42,25 +45,48 @@ type Options struct {
 	Seed     uint64
 	Workers  int                   // 0: GOMAXPROCS
 	Progress func(done, total int) // called after each chunk; may be nil
+	// NoPending skips each pending member's chances (Result.Pending).
+	NoPending bool
 }
 
-// PaceSigma is the spread (log scale) of the factor that smooths the drawn
-// pace: 0.1 is about ±10%.
-const PaceSigma = 0.1
+// Done is a ratification already made on the forecast date.
+type Done struct {
+	Date  alliance.Date `json:"date"`
+	Basis alliance.Step `json:"basis"`
+}
 
-// jitterBits sets the size of the table the smoothing factor is drawn from.
-const jitterBits = 12
+// Holdout is a member with a standing public objection, which holds its
+// ratification until a condition is met with Probability.
+type Holdout struct {
+	Code        string        `json:"code"`
+	Stance      string        `json:"stance"`
+	Probability float64       `json:"probability"`
+	Replaced    bool          `json:"replaced_by_withhold,omitempty"` // a --withhold scenario replaces it
+	Since       alliance.Date `json:"since,omitempty"`
+}
 
-// jitters are the log-normal factor's quantiles at (k+½)/4096: drawing an
-// entry uniformly draws the factor (to within 1/4096 in probability).
-var jitters = func() [1 << jitterBits]float64 {
-	var t [1 << jitterBits]float64
-	for k := range t {
-		p := (float64(k) + 0.5) / float64(len(t))
-		t[k] = math.Exp(PaceSigma * math.Sqrt2 * math.Erfinv(2*p-1))
-	}
-	return t
-}()
+// Situation is what is known of the accession on the forecast date.
+type Situation struct {
+	Candidate string
+	Start     alliance.Date // the forecast date: the first day anything can happen
+	Ratifiers []string      // the members that must ratify
+	Done      map[string]Done
+	Holdouts  []Holdout
+	// Unknown are members whose ratification the record does not date
+	// (data/GAPS.md): they are drawn afresh, not conditioned on waiting.
+	Unknown map[string]bool
+	// Late are members that joined after the protocol was signed (Finland
+	// for Sweden's): they ratified by joining, which says nothing of the
+	// round's pace.
+	Late map[string]bool
+}
+
+// zBits sets the size of the table of the noise's quantiles free members'
+// draws come from.
+const zBits = 14
+
+// paceBits sets the size of the table of the pace's quantiles.
+const paceBits = 12
 
 // chunkRuns is the number of runs per chunk: the unit of work and of
 // random streams. It is fixed so that results do not depend on Workers.
@@ -82,19 +108,42 @@ type LastRatifier struct {
 	Probability float64 `json:"probability"`
 }
 
+// PendingForecast is a member still to ratify on the forecast date.
+type PendingForecast struct {
+	Code  string        `json:"code"`
+	Since alliance.Date `json:"since"` // the protocol signature
+	Days  int           `json:"days_pending"`
+	// By gives its probability of ratifying within 30, 90 and 365 days of
+	// the forecast date (a hold-out's share that waits for a condition
+	// never does).
+	By     map[string]float64 `json:"probability_by"`
+	Median alliance.Date      `json:"median,omitempty"` // zero when more likely never dated
+}
+
 // Result is a simulated timetable.
 type Result struct {
-	Candidate    string                 `json:"candidate"`
-	AsOf         alliance.Date          `json:"as_of"`
-	Runs         int                    `json:"runs"`
-	Seed         uint64                 `json:"seed"`
+	Candidate string        `json:"candidate"`
+	AsOf      alliance.Date `json:"as_of"`
+	Runs      int           `json:"runs"`
+	Seed      uint64        `json:"seed"`
+	// Milestones hold the percentiles of each milestone over the runs in
+	// which no hold-out waits for its condition (all runs if none does).
 	Milestones   map[string]Percentiles `json:"milestones"`
 	LastToRatify []LastRatifier         `json:"last_to_ratify"`
 	Ratifiers    []string               `json:"ratifiers"`
-	Learnt       []string               `json:"learnt_from"` // past accessions the model used
-	Scenario     Scenario               `json:"scenario"`
-	// Histogram of the joining date: runs per day after AsOf (for charts).
+	Done         map[string]Done        `json:"ratified"`
+	Pending      []PendingForecast      `json:"pending"`
+	// Held is the share of runs in which at least one member holds out
+	// until a condition the model does not date; Holdouts lists them.
+	Held     float64   `json:"held"`
+	Holdouts []Holdout `json:"holdouts"`
+	Learnt   []string  `json:"learnt_from"` // past accessions the model used
+	Scenario Scenario  `json:"scenario"`
+	Model    *Model    `json:"model"`
+	// Histogram of the joining date over the dated runs: runs per day after
+	// AsOf (for charts and scores).
 	JoinedDays []int64 `json:"-"`
+	Dated      int     `json:"dated_runs"`
 }
 
 // Milestone names.
@@ -108,8 +157,7 @@ const (
 var milestones = []string{MInvited, MProtocol, MLastRatif, MJoined}
 
 // hists are counts of runs per day offset, per milestone. Counts add up in
-// any order, so each worker keeps its own. (uint32 keeps a worker's four
-// histograms in cache; a worker would need 4 billion runs to overflow one.)
+// any order, so each worker keeps its own.
 type hists [4][]uint32
 
 func newHists() *hists {
@@ -120,23 +168,28 @@ func newHists() *hists {
 	return &h
 }
 
-// Simulate runs the Monte Carlo. start is the first day anything can happen
-// (the forecast date); ratifiers are the members that must ratify; known
-// holds ratifications already deposited (they are fixed). It returns
-// EINVALID when the model has nothing to draw from or the scenario leaves
-// the invitation undetermined.
-func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, ratifiers []string, known map[string]alliance.Date, sc Scenario, opt Options) (*Result, error) {
+// chunkOut is what one chunk returns.
+type chunkOut struct {
+	shares []float64
+	held   int
+}
+
+// Simulate runs the Monte Carlo for the situation under the scenario. It
+// returns EINVALID when the model has nothing to draw from or the scenario
+// leaves the invitation undetermined.
+func Simulate(ctx context.Context, m *Model, sit Situation, sc Scenario, opt Options) (*Result, error) {
+	cand, start := sit.Candidate, sit.Start
 	if opt.Runs <= 0 {
 		return nil, alliance.Errorf(alliance.EINVALID, "runs must be positive")
 	}
-	if len(m.Paces) == 0 || len(m.PooledShares) == 0 || len(m.LastToJoined) == 0 {
-		return nil, alliance.Errorf(alliance.EINVALID, "no completed accession with every ratification dated before %s to learn from", m.AsOf)
+	if !m.ready() {
+		return nil, alliance.Errorf(alliance.EINVALID, "no completed accession with dated ratifications on or before %s to learn from", m.AsOf)
 	}
-	if sc.Protocol.IsZero() && sc.Invited.IsZero() {
+	if sc.Protocol.IsZero() && sc.Invited.IsZero() && sc.Gate == nil {
 		return nil, alliance.Errorf(alliance.EINVALID, "%s has not been invited and the model does not forecast invitations, which are political decisions: give an invitation date (--invited) or a protocol date (--protocol), or a gate", cand)
 	}
-	if sc.Protocol.IsZero() && len(m.InvitationToProtocol) == 0 {
-		return nil, alliance.Errorf(alliance.EINVALID, "no past accession gives a duration from invitation to protocol before %s", m.AsOf)
+	if sc.Protocol.IsZero() && m.InvitationToProtocol.N == 0 {
+		return nil, alliance.Errorf(alliance.EINVALID, "no past accession gives a duration from invitation to protocol on or before %s", m.AsOf)
 	}
 	for _, w := range sc.Withholds {
 		if w.Probability < 0 || w.Probability > 1 {
@@ -147,42 +200,13 @@ func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, r
 		return nil, alliance.Errorf(alliance.EINVALID, "gate: %s is before %s", sc.Gate.To, sc.Gate.From)
 	}
 	off := func(d alliance.Date) int { return d.DaysSince(start) }
-	// What each ratifier draws from, looked up once rather than in every run.
-	rats := make([]ratifier, len(ratifiers))
-	for i, mem := range ratifiers {
-		r := &rats[i]
-		own := m.MemberShares[mem]
-		mix := append(append([]float64{}, own...), m.PooledShares...)
-		// Lags are share × pace; with a handful of paces they are tabled
-		// once here instead of multiplied in every run.
-		r.stride = len(mix)
-		r.lag = make([]int32, len(m.Paces)*len(mix))
-		for pi, pace := range m.Paces {
-			for j, sh := range mix {
-				r.lag[pi*len(mix)+j] = int32(sh*float64(pace) + 0.5)
-			}
-		}
-		r.nOwn = uint64(len(own))
-		if n := float64(len(own)); n > 0 {
-			r.pOwn = uint32(n / (n + m.Shrink) * (1 << 32))
-		}
-		if k, ok := known[mem]; ok {
-			r.known, r.isKnown = off(k), true
-		}
-		for _, w := range sc.Withholds {
-			if w.Member == mem {
-				r.until, r.pWithhold = off(w.Until), w.Probability
-			}
-		}
-	}
+	p := prepare(m, sit, sc, off)
 	nChunks := (opt.Runs + chunkRuns - 1) / chunkRuns
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	// Shares of being last are fractions (ties share): they are summed per
-	// chunk, then over chunks in chunk order, for bit-identical results.
-	lastShares := make([][]float64, nChunks)
+	outs := make([]chunkOut, nChunks)
 	workerHists := make([]*hists, workers)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -196,7 +220,7 @@ func Simulate(ctx context.Context, m *Model, cand string, start alliance.Date, r
 			defer wg.Done()
 			for ci := range next {
 				n := min(chunkRuns, opt.Runs-ci*chunkRuns)
-				lastShares[ci] = runChunk(m, rats, sc, off, opt.Seed, ci, n, h)
+				outs[ci] = p.runChunk(opt.Seed, ci, n, h)
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -232,193 +256,324 @@ feed:
 			}
 		}
 	}
-	last := make([]float64, len(ratifiers))
-	for _, c := range lastShares {
-		for i, v := range c {
+	last := make([]float64, len(sit.Ratifiers))
+	held := 0
+	for _, c := range outs {
+		for i, v := range c.shares {
 			last[i] += v
 		}
+		held += c.held
 	}
+	dated := opt.Runs - held
 	res := &Result{Candidate: cand, AsOf: start, Runs: opt.Runs, Seed: opt.Seed, Milestones: map[string]Percentiles{},
-		Ratifiers: ratifiers, Learnt: m.Accessions, Scenario: sc, JoinedDays: total[3]}
+		Ratifiers: sit.Ratifiers, Done: sit.Done, Pending: []PendingForecast{}, Learnt: m.Accessions, Scenario: sc, Model: m,
+		JoinedDays: total[3], Dated: dated, Held: float64(held) / float64(opt.Runs), Holdouts: p.holdouts}
+	if !opt.NoPending {
+		res.Pending = p.pendingForecasts(m, sit)
+	}
+	if res.Done == nil {
+		res.Done = map[string]Done{}
+	}
+	if res.Holdouts == nil {
+		res.Holdouts = []Holdout{}
+	}
 	for i, name := range milestones {
+		n := opt.Runs
+		if i >= 2 {
+			n = dated
+		}
+		if n == 0 {
+			continue
+		}
 		res.Milestones[name] = Percentiles{
-			P10: start.AddDays(quantile(total[i], opt.Runs, 0.10)),
-			P50: start.AddDays(quantile(total[i], opt.Runs, 0.50)),
-			P90: start.AddDays(quantile(total[i], opt.Runs, 0.90)),
+			P10: start.AddDays(quantile(total[i], n, 0.10)),
+			P50: start.AddDays(quantile(total[i], n, 0.50)),
+			P90: start.AddDays(quantile(total[i], n, 0.90)),
 		}
 	}
-	for i, c := range ratifiers {
-		if p := last[i] / float64(opt.Runs); p > 0 {
-			res.LastToRatify = append(res.LastToRatify, LastRatifier{Code: c, Probability: p})
+	// Dates already fixed are what they are, even before the forecast date
+	// (the histograms start at it).
+	if !sc.Protocol.IsZero() {
+		res.Milestones[MProtocol] = Percentiles{sc.Protocol, sc.Protocol, sc.Protocol}
+		inv := sc.Protocol
+		if !sc.Invited.IsZero() {
+			inv = sc.Invited
+		}
+		res.Milestones[MInvited] = Percentiles{inv, inv, inv}
+	} else if !sc.Invited.IsZero() && sc.Gate == nil {
+		res.Milestones[MInvited] = Percentiles{sc.Invited, sc.Invited, sc.Invited}
+	}
+	if len(p.freeIdx) == 0 && len(p.slow) == 0 && len(p.doneDay) > 0 {
+		// Every member has ratified: the last ratification is a fact.
+		var d alliance.Date
+		for _, dn := range sit.Done {
+			if dn.Date.After(d) {
+				d = dn.Date
+			}
+		}
+		res.Milestones[MLastRatif] = Percentiles{d, d, d}
+	}
+	for i, c := range sit.Ratifiers {
+		if pr := last[i] / float64(opt.Runs); pr > 0 {
+			res.LastToRatify = append(res.LastToRatify, LastRatifier{Code: c, Probability: pr})
 		}
 	}
 	sort.SliceStable(res.LastToRatify, func(i, j int) bool { return res.LastToRatify[i].Probability > res.LastToRatify[j].Probability })
 	return res, nil
 }
 
-// ratifier is what one member's ratification is drawn from.
-type ratifier struct {
-	// lag holds, for each pace of m.Paces in turn, the lags in days that
-	// its own past shares and then the pooled shares give at that pace.
-	lag       []int32
-	stride    int    // lags per pace
-	nOwn      uint64 // how many of each pace's lags are its own
-	pOwn      uint32 // probability of drawing from its own, n/(n+K), in units of 2^-32
-	known     int    // its ratification day, if already made
-	isKnown   bool
-	until     int     // withholds until this day ...
-	pWithhold float64 // ... with this probability
+// plan is a simulation prepared: each member's part looked up once.
+type plan struct {
+	m          *Model
+	sc         Scenario
+	start      int
+	nRatifiers int
+	// invited, protocol: fixed offsets (when set), and the gate.
+	hasInvited, hasProtocol bool
+	invited, protocol       int
+	gateFrom, gateDays      int
+	hasGate                 bool
+	// pace holds the quantiles of the round's pace (posterior when the
+	// protocol is signed and the round has evidence).
+	pace []float64
+	// free members: drawn from the normal table, no truncation.
+	freeIdx  []int
+	freeMean []float64
+	freeSD   []float64
+	// other pending members: truncated, withheld or holding out.
+	slow []slowMember
+	// done members: fixed offsets.
+	doneIdx  []int
+	doneDay  []int
+	holdouts []Holdout
+	// the outer stages
+	invToProt, lastToJoined stage
+}
+
+type slowMember struct {
+	idx       int
+	mean, sd  float64
+	minLag    int // the lag is at least this (0: no truncation)
+	until     int
+	pWithhold float64
+	pHold     float64
+}
+
+func prepare(m *Model, sit Situation, sc Scenario, off func(alliance.Date) int) *plan {
+	p := &plan{m: m, sc: sc, nRatifiers: len(sit.Ratifiers),
+		invToProt: newStage(m.InvitationToProtocol), lastToJoined: newStage(m.LastToJoined)}
+	if !sc.Invited.IsZero() {
+		p.hasInvited, p.invited = true, off(sc.Invited)
+	}
+	if !sc.Protocol.IsZero() {
+		p.hasProtocol, p.protocol = true, off(sc.Protocol)
+	}
+	if g := sc.Gate; g != nil {
+		p.hasGate, p.gateFrom = true, off(g.From)
+		if !g.To.IsZero() {
+			p.gateDays = g.To.DaysSince(g.From) + 1
+		}
+	}
+	// Members pending on a signed protocol have waited this long.
+	minLag := 0
+	if p.hasProtocol && p.protocol <= 0 {
+		minLag = -p.protocol + 1
+	}
+	hold := map[string]Holdout{}
+	for _, h := range sit.Holdouts {
+		hold[h.Code] = h
+	}
+	var evDone []evidence
+	var evPending []evidence
+	for i, code := range sit.Ratifiers {
+		if d, ok := sit.Done[code]; ok {
+			p.doneIdx = append(p.doneIdx, i)
+			p.doneDay = append(p.doneDay, off(d.Date))
+			if p.hasProtocol && !sit.Late[code] {
+				mean, sd := m.member(code)
+				lag := d.Date.DaysSince(sc.Protocol)
+				if lag >= 0 {
+					evDone = append(evDone, evidence{mean: mean - m.offset(d.Basis), sd: sd, lag: lag})
+				}
+			}
+			continue
+		}
+		mean, sd := m.member(code)
+		s := slowMember{idx: i, mean: mean, sd: sd, minLag: minLag}
+		if sit.Unknown[code] {
+			s.minLag = 0
+		}
+		for _, w := range sc.Withholds {
+			if w.Member == code {
+				s.until, s.pWithhold = off(w.Until), w.Probability
+			}
+		}
+		if h, ok := hold[code]; ok && !sc.NoHoldouts {
+			if s.pWithhold > 0 {
+				h.Replaced = true
+			} else {
+				s.pHold = h.Probability
+			}
+			p.holdouts = append(p.holdouts, h)
+		}
+		if s.minLag > 0 {
+			evPending = append(evPending, evidence{mean: mean, sd: sd, lag: minLag})
+		}
+		if s.minLag == 0 && s.pWithhold == 0 && s.pHold == 0 {
+			p.freeIdx = append(p.freeIdx, i)
+			p.freeMean = append(p.freeMean, mean)
+			p.freeSD = append(p.freeSD, sd)
+		} else {
+			p.slow = append(p.slow, s)
+		}
+	}
+	p.pace = paceTable(m.noise, m.Scale, m.PaceMean, m.PaceSD, evDone, evPending)
+	return p
 }
 
 // runChunk simulates n runs with the chunk's own random stream, counting
 // milestones into h, and returns each ratifier's share of being last.
 //
-// The members whose lag is simply drawn ("free": the common case) are kept
-// apart from those with a known date or a withholding: for the free ones the
-// inner loop only draws, looks up and keeps the longest lag, and the pace's
-// smoothing factor is applied once to that longest lag (it scales every free
-// lag alike, so it does not change which is longest).
-func runChunk(m *Model, rats []ratifier, sc Scenario, off func(alliance.Date) int, seed uint64, ci, n int, h *hists) []float64 {
+// The members whose lag is simply drawn ("free": every member when the
+// protocol is not yet signed) are kept apart from the others: for them the
+// inner loop only draws a normal from a table and keeps the longest
+// log-lag; the round's pace is added once, to that longest, since it moves
+// every free member alike.
+func (p *plan) runChunk(seed uint64, ci, n int, h *hists) chunkOut {
 	r := rand.New(rand.NewPCG(seed, uint64(ci)))
-	shares := make([]float64, len(rats))
-	var free, fixed []int
-	for i := range rats {
-		if rats[i].isKnown || rats[i].pWithhold > 0 {
-			fixed = append(fixed, i)
-		} else {
-			free = append(free, i)
-		}
-	}
-	raw := make([]int32, len(free))
-	days := make([]int, len(fixed))
-	// The free members' tables side by side, so that the inner loop reads
-	// three small arrays instead of a struct per member.
-	fOwn := make([]uint32, len(free))
-	fN := make([]uint64, len(free))
-	fLag := make([][]int32, len(free))
-	fStride := make([]int, len(free))
-	for j, i := range free {
-		fOwn[j], fN[j], fLag[j], fStride[j] = rats[i].pOwn, rats[i].nOwn, rats[i].lag, rats[i].stride
-	}
-	nPooled := uint64(len(m.PooledShares))
-	var scInvited, scProtocol, gateFrom, gateDays int
-	if !sc.Invited.IsZero() {
-		scInvited = off(sc.Invited)
-	}
-	if !sc.Protocol.IsZero() {
-		scProtocol = off(sc.Protocol)
-	}
-	if g := sc.Gate; g != nil {
-		gateFrom = off(g.From)
-		if !g.To.IsZero() {
-			gateDays = g.To.DaysSince(g.From) + 1
+	out := chunkOut{shares: make([]float64, p.nRatifiers)}
+	m := p.m
+	z := m.noise.q
+	slowDay := make([]int, len(p.slow))
+	heldNow := make([]bool, len(p.slow))
+	var lastDone, lastDoneN int = math.MinInt, 0
+	for _, d := range p.doneDay {
+		if d > lastDone {
+			lastDone, lastDoneN = d, 1
+		} else if d == lastDone {
+			lastDoneN++
 		}
 	}
 	for range n {
 		var invited, protocol int
 		switch {
-		case !sc.Protocol.IsZero():
-			protocol = scProtocol
+		case p.hasProtocol:
+			protocol = p.protocol
 			invited = protocol
-			if !sc.Invited.IsZero() {
-				invited = scInvited
+			if p.hasInvited {
+				invited = p.invited
 			}
 		default:
-			invited = scInvited
-			if sc.Gate != nil {
-				gd := gateFrom
-				if gateDays > 0 {
-					gd += r.IntN(gateDays)
+			invited = p.invited
+			if p.hasGate {
+				gd := p.gateFrom
+				if p.gateDays > 0 {
+					gd += r.IntN(p.gateDays)
+				}
+				if !p.hasInvited {
+					invited = gd
 				}
 				invited = max(invited, gd)
 			}
-			protocol = invited + draw(r, m.InvitationToProtocol)
-		}
-		pace := r.IntN(len(m.Paces))
-		// Smoothed bootstrap: the drawn pace is scaled by a log-normal
-		// factor, so that the forecast is a continuous distribution rather
-		// than spikes at the few durations of past rounds. The factor is
-		// drawn from a table of the distribution's quantiles.
-		jitter := jitters[r.Uint64()>>(64-jitterBits)]
-		var maxRaw int32 = -1
-		for j := range raw {
-			// One 64-bit draw per member: its high half decides own or
-			// pooled history, its low half picks the share (Lemire's
-			// multiply-shift; the bias is below 2^-25 for these lengths).
-			// The choice is made without a branch: a coin-flip branch would
-			// be mispredicted half the time.
-			x := r.Uint64()
-			var own uint64
-			if uint32(x>>32) < fOwn[j] {
-				own = 1
+			minDays := 0
+			if invited <= 0 {
+				// Invited, not signed by the forecast date.
+				minDays = -invited + 1
 			}
-			lo := x & 0xffffffff
-			k := own*(lo*fN[j]>>32) + (1-own)*(fN[j]+lo*nPooled>>32)
-			v := fLag[j][pace*fStride[j]+int(k)]
-			raw[j] = v
-			maxRaw = max(maxRaw, v)
+			protocol = invited + p.invToProt.draw(r, minDays)
 		}
-		last := -1
-		if len(free) > 0 {
-			last = protocol + int(float64(maxRaw)*jitter+0.5)
-		}
-		for j, i := range fixed {
-			ra := &rats[i]
-			d := ra.known
-			if !ra.isKnown {
-				x := r.Uint64()
-				k := uint64(0)
-				if uint32(x>>32) < ra.pOwn {
-					k = (x & 0xffffffff) * ra.nOwn >> 32
-				} else {
-					k = ra.nOwn + (x&0xffffffff)*nPooled>>32
-				}
-				d = protocol + int(float64(ra.lag[pace*ra.stride+int(k)])*jitter+0.5)
-				if r.Float64() < ra.pWithhold {
-					d = max(d, ra.until)
-				}
+		pace := p.pace[r.Uint64()>>(64-paceBits)]
+		maxY, arg := math.Inf(-1), -1
+		for j := range p.freeMean {
+			y := p.freeMean[j] + p.freeSD[j]*z[r.Uint64()>>(64-zBits)]
+			if y > maxY {
+				maxY, arg = y, j
 			}
-			days[j] = d
+		}
+		last := math.MinInt
+		freeDay := math.MinInt
+		if arg >= 0 {
+			freeDay = protocol + m.Scale.days(maxY+pace)
+			last = freeDay
+		}
+		held := false
+		for j := range p.slow {
+			s := &p.slow[j]
+			mean := s.mean + pace
+			z0 := math.Inf(-1)
+			if s.minLag > 0 {
+				z0 = (m.Scale.y(float64(s.minLag)-0.5) - mean) / s.sd
+			}
+			d := protocol + max(m.Scale.days(mean+s.sd*m.noise.above(uniform(r), z0)), s.minLag)
+			if s.pWithhold > 0 && r.Float64() < s.pWithhold {
+				d = max(d, s.until)
+			}
+			heldNow[j] = s.pHold > 0 && r.Float64() < s.pHold
+			held = held || heldNow[j]
+			slowDay[j] = d
 			last = max(last, d)
 		}
-		// Ties share the credit of being last: free members whose lag is
-		// the longest (when that is the last day) and fixed members on the
-		// last day.
-		ties := 0
-		freeLast := len(free) > 0 && protocol+int(float64(maxRaw)*jitter+0.5) == last
-		if freeLast {
-			for _, v := range raw {
-				if v == maxRaw {
+		if held {
+			// The run waits for a condition the model does not date: the
+			// members holding out share the credit of being last.
+			out.held++
+			k := 0
+			for _, hn := range heldNow {
+				if hn {
+					k++
+				}
+			}
+			for j, hn := range heldNow {
+				if hn {
+					out.shares[p.slow[j].idx] += 1 / float64(k)
+				}
+			}
+			for i, v := range [2]int{invited, protocol} {
+				h[i][min(max(v, 0), horizon)]++
+			}
+			continue
+		}
+		if arg < 0 && len(p.slow) == 0 {
+			// Every member has ratified: the last is known.
+			if len(p.doneDay) > 0 {
+				last = lastDone
+				for j, d := range p.doneDay {
+					if d == last {
+						out.shares[p.doneIdx[j]] += 1 / float64(lastDoneN)
+					}
+				}
+			} else {
+				last = protocol
+			}
+		} else {
+			ties := 0
+			if freeDay == last {
+				ties++
+			}
+			for _, d := range slowDay {
+				if d == last {
 					ties++
 				}
 			}
-		}
-		for _, d := range days {
-			if d == last {
-				ties++
+			if freeDay == last {
+				out.shares[p.freeIdx[arg]] += 1 / float64(ties)
 			}
-		}
-		if freeLast {
-			for j, v := range raw {
-				if v == maxRaw {
-					shares[free[j]] += 1 / float64(ties)
+			for j, d := range slowDay {
+				if d == last {
+					out.shares[p.slow[j].idx] += 1 / float64(ties)
 				}
 			}
 		}
-		for j, d := range days {
-			if d == last {
-				shares[fixed[j]] += 1 / float64(ties)
-			}
+		minGap := 0
+		if last <= 0 {
+			minGap = -last + 1 // every member ratified, not joined by the forecast date
 		}
-		if len(rats) == 0 {
-			last = protocol
-		}
-		joined := last + draw(r, m.LastToJoined)
+		joined := last + p.lastToJoined.draw(r, minGap)
 		for i, v := range [4]int{invited, protocol, last, joined} {
 			h[i][min(max(v, 0), horizon)]++
 		}
 	}
-	return shares
+	return out
 }
 
 // quantile returns the smallest day offset at which the cumulative count

@@ -371,6 +371,13 @@ func (s *Server) apiProtection(w nethttp.ResponseWriter, r *nethttp.Request) err
 func (s *Server) scenario(q *query) (forecast.Scenario, error) {
 	var sc forecast.Scenario
 	sc.Invited, sc.Protocol = q.date("invited", alliance.Date{}), q.date("protocol", alliance.Date{})
+	switch v := q.str("no_holdouts"); v {
+	case "", "0", "false":
+	case "1", "true", "on":
+		sc.NoHoldouts = true
+	default:
+		return sc, alliance.Errorf(alliance.EINVALID, "no_holdouts %q: want true or false", v)
+	}
 	if v := q.str("withhold"); v != "" && q.err == nil {
 		for _, item := range strings.Split(v, ",") {
 			parts := strings.Split(item, ":")
@@ -435,7 +442,7 @@ func (s *Server) timetable(ctx context.Context, q *query, code string, progress 
 // apiTimetable answers with JSON, or, for Accept: text/event-stream, with
 // progress events and then a "result" event.
 func (s *Server) apiTimetable(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := params(r, "invited", "protocol", "withhold", "gate", "runs", "seed", "at")
+	q, err := params(r, "invited", "protocol", "withhold", "gate", "runs", "seed", "at", "no_holdouts")
 	if err != nil {
 		return err
 	}

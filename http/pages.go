@@ -213,9 +213,17 @@ func (s *Server) pageTracker(w nethttp.ResponseWriter, r *nethttp.Request) error
 	for i := len(stages) - 1; i >= 0; i-- {
 		cands = append(cands, stages[i].Candidate)
 	}
-	return s.render(w, r, 200, "tracker", st.Name+" accession tracker", map[string]any{
+	data := map[string]any{
 		"Status": st, "At": at, "Candidates": cands, "States": s.svc.States, "Timeline": trackerSVG(st),
-	})
+	}
+	if st.Stage == accession.StageRatifying {
+		// A live forecast of an accession in progress, from what was on
+		// record on the day shown; a page that cannot have one shows none.
+		if res, err := forecast.Timetable(r.Context(), s.svc.History, s.svc.States, cand, at, forecast.Scenario{}, forecast.Options{Runs: 20_000, Seed: 1}); err == nil {
+			data["Forecast"] = res
+		}
+	}
+	return s.render(w, r, 200, "tracker", st.Name+" accession tracker", data)
 }
 
 // trackerSVG draws each ratification as a dot on a line of days since the
@@ -276,7 +284,7 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 }
 
 func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed")
+	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed", "no_holdouts")
 	if err != nil {
 		return err
 	}

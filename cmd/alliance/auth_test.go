@@ -126,8 +126,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		strings.Replace(newEventJSON, `["UA"]`, `["QQ"]`, 1):         `request:1: states: unknown state code \"QQ\"`,
 		strings.Replace(newEventJSON, `"kind": "news"`, `"x": 1`, 1): `source.x: unknown field`,
 		strings.Replace(newEventJSON, "2026-07-09", "2031-01-01", 1): "is after today",
-		`{"date": "2026-07-09"}`:                                      "want a list of entries",
-		"[" + strings.Repeat(" ", 2<<20) + "]":                        "larger than",
+		`{"date": "2026-07-09"}`:                                     "want a list of entries",
+		"[" + strings.Repeat(" ", 2<<20) + "]":                       "larger than",
 	} {
 		if code, got := send("POST", "/api/v1/events", editor, body); code != 400 || !strings.Contains(got, want) {
 			t.Errorf("bad body %.60q: %d %s, want 400 and %q", body, code, got, want)

@@ -514,3 +514,50 @@ func TestSourcesCLI(t *testing.T) {
 		t.Errorf("bad kind: exit %d, want 2 (EINVALID)", code)
 	}
 }
+
+// TestTimetableAtCLI forecasts Sweden's accession as of a day inside it:
+// the CLI's JSON gives dates after that day and credits being last only to
+// the members still pending; backtest --json carries the lag scores.
+func TestTimetableAtCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "timetable", "SE", "--at", "2023-06-01", "--runs", "20000", "--json")
+	if code != 0 {
+		t.Fatalf("timetable --at: exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Milestones map[string]struct{ P10, P50, P90 string }
+		LastTo     []struct{ Code string } `json:"last_to_ratify"`
+		Ratified   map[string]struct{ Date string }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"last_ratification", "joined"} {
+		if p := r.Milestones[m]; p.P10 <= "2023-06-01" || p.P50 < p.P10 || p.P90 < p.P50 {
+			t.Errorf("%s as of 2023-06-01 = %+v, want every percentile after it, in order", m, p)
+		}
+	}
+	for _, l := range r.LastTo {
+		if l.Code != "HU" && l.Code != "TR" {
+			t.Errorf("%s credited as last to ratify; only HU and TR were pending on 2023-06-01", l.Code)
+		}
+	}
+	if fi, ok := r.Ratified["FI"]; !ok || fi.Date != "2023-04-04" {
+		t.Errorf("Finland's ratification is not fixed at 2023-04-04: %+v", r.Ratified["FI"])
+	}
+	code, out, stderr = run(t, db, "backtest", "--runs", "2000", "--json")
+	if code != 0 {
+		t.Fatalf("backtest: exit %d: %s", code, stderr)
+	}
+	var bt struct {
+		Lags map[string]any `json:"lags"`
+	}
+	if err := json.Unmarshal([]byte(out), &bt); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"n", "crps", "baseline_crps", "coverage_80"} {
+		if _, ok := bt.Lags[k]; !ok {
+			t.Errorf("backtest --json: lags has no %q", k)
+		}
+	}
+}

@@ -39,6 +39,7 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	seed := f.Uint64("seed", 1, "random seed: the same seed gives the same forecast")
 	atS := f.Date("at", "forecast as of this date (default today)")
 	svgS := f.String("svg", "", "write a chart of the joining date to this SVG file")
+	noHold := f.Bool("no-holdouts", false, "hypothesis: every recorded objection (position oppose or conditional) is lifted; no member holds out")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var sc forecast.Scenario
+	sc := forecast.Scenario{NoHoldouts: *noHold}
 	if sc.Invited, err = dateFlag("invited", *invS, alliance.Date{}); err != nil {
 		return err
 	}
@@ -122,15 +123,48 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	}
 	out := a.Stdout
 	fmt.Fprintf(out, "%s (%s): NATO accession forecast as of %s — %d runs, seed %d\n", w.states.Name(code), code, at, res.Runs, res.Seed)
-	fmt.Fprintf(out, "Learnt from %d past accessions: %s\n\n", len(res.Learnt), strings.Join(res.Learnt, " "))
+	fmt.Fprintf(out, "Learnt from %d past accessions: %s\n", len(res.Learnt), strings.Join(res.Learnt, " "))
+	if m := res.Model; m != nil {
+		fmt.Fprintf(out, "Model: lag = round pace + member tendency + chance, on the scale (1+days)^λ, λ = %g; a member with\n"+
+			"n past lags keeps n/(n+%.1f) of its own average (both learnt from the data; alliance backtest --help)\n", float64(m.Scale), m.Pooling)
+	}
+	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MILESTONE\tP10\tP50\tP90")
 	for _, m := range []string{forecast.MInvited, forecast.MProtocol, forecast.MLastRatif, forecast.MJoined} {
-		p := res.Milestones[m]
+		p, ok := res.Milestones[m]
+		if !ok {
+			fmt.Fprintf(tw, "%s\t—\t—\t— (every run waits for a hold-out's condition)\n", strings.ReplaceAll(m, "_", " "))
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.ReplaceAll(m, "_", " "), p.P10, p.P50, p.P90)
 	}
 	tw.Flush()
-	fmt.Fprintln(out, "\nMost likely last to ratify (the critical path):")
+	if len(res.Holdouts) > 0 {
+		fmt.Fprintf(out, "\nHold-outs: in %.1f%% of runs at least one member waits for a condition the model does not date;\n", 100*res.Held)
+		fmt.Fprintf(out, "the last ratification and joining dates above are for the other %.1f%% (--no-holdouts lifts every objection).\n", 100*(1-res.Held))
+		for _, h := range res.Holdouts {
+			how := fmt.Sprintf("holds out with probability %.0f%%", 100*h.Probability)
+			if h.Replaced {
+				how = "replaced by your --withhold"
+			}
+			fmt.Fprintf(out, "  %s %-16s %s since %s: %s\n", h.Code, w.states.Name(h.Code), h.Stance, h.Since, how)
+		}
+	}
+	if len(res.Pending) > 0 {
+		fmt.Fprintf(out, "\nPending on %s (%d ratified): chance of ratifying within\n", at, len(res.Done))
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CODE\tMEMBER\tSINCE\tDAYS\t30 D\t90 D\t365 D\tMEDIAN")
+		for _, p := range res.Pending {
+			med := p.Median.String()
+			if med == "" {
+				med = "—"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%.0f%%\t%.0f%%\t%.0f%%\t%s\n", p.Code, w.states.Name(p.Code), p.Since, p.Days, 100*p.By["30d"], 100*p.By["90d"], 100*p.By["365d"], med)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(out, "\nMost likely last to ratify (the critical path, among members still pending):")
 	for i, l := range res.LastToRatify {
 		if i == 8 {
 			break
@@ -140,58 +174,6 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	if *svgS != "" {
 		fmt.Fprintf(out, "\nChart written to %s\n", *svgS)
 	}
-	return nil
-}
-
-func (a *App) backtest(ctx context.Context, args []string) error {
-	f := newFlags(a, "backtest", "[--runs N] [--seed S] [--json]",
-		"Forecasts every past NATO accession as of the day its protocol was signed, using only what\n"+
-			"was known before, and compares with what happened: whether the p10-p90 interval held the\n"+
-			"joining date, the error of the median in days, and a naive baseline (the median protocol-to-\n"+
-			"joining time of the accessions completed before).\n\n"+
-			"The model: each run draws the pace of one past enlargement round (its days from protocol to\n"+
-			"joining), then each member ratifies at a share of that pace drawn from its own history with\n"+
-			"weight n/(n+2) (n = its past ratifications), else from all members' shares; the candidate joins\n"+
-			"after the last ratification by a gap drawn from history.").withJSON()
-	runs := f.Int("runs", 50_000, "runs per forecast")
-	seed := f.Uint64("seed", 1, "random seed")
-	if err := f.parseNone(args); err != nil {
-		return err
-	}
-	if *runs <= 0 {
-		return alliance.Errorf(alliance.EINVALID, "--runs must be positive")
-	}
-	w, err := a.open(ctx, *f.db, true)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	bt, err := forecast.RunBacktest(ctx, w.history, w.states, forecast.Options{Runs: *runs, Seed: *seed})
-	if err != nil {
-		return err
-	}
-	if *f.json {
-		return a.printJSON(bt)
-	}
-	out := a.Stdout
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CANDIDATE\tPROTOCOL\tJOINED\tP10\tP50\tP90\tIN P10-P90\tERROR\tBASELINE\tERROR")
-	for _, r := range bt.Rows {
-		if r.Skipped != "" {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t—\t—\t—\t—\t—\t—\t— (%s)\n", r.Candidate, r.ProtocolSigned, r.Joined, r.Skipped)
-			continue
-		}
-		in := "yes"
-		if !r.Covered {
-			in = "MISSED"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d d\t%s\t%d d\n", r.Candidate, r.ProtocolSigned, r.Joined,
-			r.Forecast.P10, r.Forecast.P50, r.Forecast.P90, in, r.ErrorDays, r.Baseline, r.BaselineError)
-	}
-	tw.Flush()
-	fmt.Fprintf(out, "\n%d forecasts: %.0f%% of joining dates inside the p10-p90 interval; median absolute error %.1f days, naive baseline %.1f days (%d runs each, seed %d).\n",
-		bt.Forecasts, 100*bt.Coverage, bt.MedianErrorDays, bt.BaselineMedianError, bt.Runs, bt.Seed)
-	fmt.Fprintln(out, "Accessions before 2008 are skipped: the dataset lacks the dates of most of their ratifications (data/GAPS.md).")
 	return nil
 }
 
