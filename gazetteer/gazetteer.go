@@ -48,8 +48,8 @@ type Place struct {
 	Population  int     `json:"population,omitempty"`
 	AlsoKnownAs string  `json:"also_known_as,omitempty"` // the other spelling it was found by ("Kiev")
 	Note        string  `json:"note,omitempty"`          // where the point is, for areas ("at Visby")
-	seat        string // GeoNames feature code: PPLC a capital, PPLA a regional seat
-	feature     string // border feature whose point this is, computed on first use
+	seat        string  // GeoNames feature code: PPLC a capital, PPLA a regional seat
+	feature     string  // border feature whose point this is, computed on first use
 }
 
 // Gazetteer finds places by name. It is safe for concurrent use.
@@ -57,7 +57,7 @@ type Gazetteer struct {
 	ix      *geo.Index
 	places  []Place
 	byKey   map[string][]int
-	keys    []string // sorted, for prefix search
+	keys    []string          // sorted, for prefix search
 	country map[string]string // folded country name or code -> code
 }
 
