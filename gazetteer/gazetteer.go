@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"alliance"
@@ -50,6 +51,7 @@ type Place struct {
 	Note        string  `json:"note,omitempty"`          // where the point is, for areas ("at Visby")
 	seat        string  // GeoNames feature code: PPLC a capital, PPLA a regional seat
 	feature     string  // border feature whose point this is, computed on first use
+	iso         string  // a territory's own ISO code (FK for the Falkland Islands), if it has one
 }
 
 // Gazetteer finds places by name. It is safe for concurrent use.
@@ -59,6 +61,7 @@ type Gazetteer struct {
 	byKey   map[string][]int
 	keys    []string          // sorted, for prefix search
 	country map[string]string // folded country name or code -> code
+	points  sync.Map          // feature -> its point, found on first use
 }
 
 // New builds a gazetteer from GeoNames' places (places.tsv.gz, see
@@ -104,7 +107,11 @@ func New(ix *geo.Index, states alliance.States, geonamesGz []byte) (*Gazetteer, 
 		if strings.HasPrefix(t.Name, "Mainland ") || strings.HasPrefix(t.Name, "Peninsular ") || strings.HasPrefix(t.Name, "Contiguous ") {
 			continue // the rest of a state, not a place
 		}
-		g.add(Place{Name: t.Name, Kind: KindTerritory, Country: t.Country, feature: t.Name})
+		iso := ""
+		if len(t.ID) == 2 && strings.ToUpper(t.ID) == t.ID {
+			iso = t.ID
+		}
+		g.add(Place{Name: t.Name, Kind: KindTerritory, Country: t.Country, feature: t.Name, iso: iso})
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(geonamesGz))
 	if err != nil {
@@ -245,17 +252,30 @@ func (g *Gazetteer) Lookup(name string) []Place {
 	if i < 0 {
 		return nil
 	}
-	code, ok := g.country[Fold(strings.TrimSuffix(strings.TrimSpace(name[i+1:]), ")"))]
-	if !ok {
-		return nil
+	qual := Fold(strings.TrimSuffix(strings.TrimSpace(name[i+1:]), ")"))
+	codes := map[string]bool{}
+	if code, ok := g.country[qual]; ok {
+		codes[code] = true
 	}
-	var out []Place
-	for _, p := range g.ranked(g.byKey[Fold(name[:i])]) {
-		if p.Country == code || g.sovereign(p) == code {
-			out = append(out, p)
+	for _, j := range g.byKey[qual] { // a territory or state by any of its names ("Falklands")
+		if p := g.places[j]; p.Kind == KindState {
+			codes[p.Country] = true
+		} else if p.iso != "" {
+			codes[p.iso] = true
 		}
 	}
-	return out
+	var own, under []Place // in the country itself; in its territories
+	for _, p := range g.ranked(g.byKey[Fold(name[:i])]) {
+		if codes[p.Country] {
+			own = append(own, p)
+		} else if codes[g.sovereign(p)] {
+			under = append(under, p)
+		}
+	}
+	if len(own) > 0 {
+		return own
+	}
+	return under
 }
 
 func (g *Gazetteer) sovereign(p Place) string { return g.ix.Sovereign(p.Country) }
@@ -299,7 +319,7 @@ func (g *Gazetteer) Resolve(name string) (Place, error) {
 		}
 		return Place{}, alliance.Errorf(alliance.EINVALID, "%q names several places: %s%s. Add the country, as in %q.", name, strings.Join(labels, "; "), more, labels[0])
 	}
-	return g.withPoint(best)
+	return g.WithPoint(best)
 }
 
 // dominates reports whether best is clearly the place meant: a state or
@@ -316,12 +336,22 @@ func dominates(best Place, rest []Place) bool {
 	return same || weight(best) >= 10*weight(rest[0])
 }
 
-// withPoint fills in the point of a state or territory, and moves a town's
+// WithPoint returns p with its point: it fills in the point of a state or territory, and moves a town's
 // point that the 1:50m land mask puts at sea (a harbour) to the nearest land
 // in the same state, so that the place is checked as land.
-func (g *Gazetteer) withPoint(p Place) (Place, error) {
+func (g *Gazetteer) WithPoint(p Place) (Place, error) {
 	if p.feature != "" {
-		lat, lon, ok := g.ix.Point(p.feature)
+		type point struct {
+			lat, lon float64
+			ok       bool
+		}
+		v, cached := g.points.Load(p.feature)
+		if !cached {
+			lat, lon, ok := g.ix.Point(p.feature)
+			v, _ = g.points.LoadOrStore(p.feature, point{lat, lon, ok})
+		}
+		pt := v.(point)
+		lat, lon, ok := pt.lat, pt.lon, pt.ok
 		if !ok {
 			return Place{}, alliance.Errorf(alliance.EINVALID, "The border data has no land in %s; give the latitude and longitude.", p.Name)
 		}

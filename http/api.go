@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	api("export/{table}", "export", s.apiExport)
 	api("map", "map", s.apiMap)
 	api("claims", "claims", s.apiClaims)
+	api("places", "places", s.apiPlaces)
 	s.handle("GET /api/v1/timetable/{code}", "timetable", s.apiTimetable) // streams progress; cached inside
 	s.handle("GET /api/v1/openapi.json", "openapi", s.apiOpenAPI)
 	s.handle("GET /api/v1/", "notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -268,16 +269,7 @@ func (s *Server) place(q *query, date alliance.Date) (geo.Place, error) {
 	case name != "" && (latS != "" || lonS != ""):
 		return geo.Place{}, alliance.Errorf(alliance.EINVALID, "give either place or lat and lon, not both")
 	case name != "":
-		p := name
-		for _, st := range s.svc.States {
-			if strings.EqualFold(st.Name, p) {
-				p = st.Code
-			}
-		}
-		var ok bool
-		if lat, lon, ok = s.svc.Index.Point(p); !ok {
-			return geo.Place{}, alliance.Errorf(alliance.EINVALID, "unknown place %q: give a territory or state as the border data names it (e.g. Hawaii, Canary Islands, Ceuta), or lat and lon", name)
-		}
+		return s.locatePlace(name, date)
 	case latS == "" || lonS == "":
 		return geo.Place{}, alliance.Errorf(alliance.EINVALID, "give lat and lon (decimal degrees), or place")
 	default:

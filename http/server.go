@@ -25,8 +25,10 @@ import (
 
 	"alliance"
 	"alliance/claims"
+	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
+	"alliance/third_party/geonames"
 	"alliance/third_party/worldatlas"
 )
 
@@ -40,6 +42,7 @@ type Service struct {
 	Rules       *rules.Engine
 	Borders     []rules.Border
 	Populations map[string]int64
+	Places      *gazetteer.Gazetteer // built by NewServer when nil
 	Claims      *claims.Model
 	ClaimList   []claims.Claim
 	Version     string
@@ -76,6 +79,11 @@ func NewServer(svc *Service, log *slog.Logger) *Server {
 		panic(fmt.Sprintf("embedded map: %v", err))
 	}
 	s.countries = buildCountries(svc.Index, shapes)
+	if svc.Places == nil {
+		if svc.Places, err = gazetteer.New(svc.Index, svc.States, geonames.Places); err != nil {
+			panic(fmt.Sprintf("embedded gazetteer: %v", err))
+		}
+	}
 	s.pages = parsePages()
 	s.routes()
 	return s

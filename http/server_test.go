@@ -103,6 +103,7 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 		"/api/v1/export/{table}":    {"events", "memberships?format=json", "ratifications"},
 		"/api/v1/map":               {"?at=2023-04-04"},
 		"/api/v1/claims":            {""},
+		"/api/v1/places":            {"?q=Narv", "?q=Hamilton&limit=20", "?q=suwalki"},
 	}
 	for p := range paths {
 		if _, ok := calls[p]; !ok {
@@ -281,7 +282,7 @@ func TestErrors(t *testing.T) {
 		{"/api/v1/accession/XX", 400, "EINVALID", `unknown state code "XX"`},
 		{"/api/v1/article5?lat=NaN&lon=0", 400, "EINVALID", "lat"},
 		{"/api/v1/article5?lat=91&lon=0", 400, "EINVALID", "from -90 to 90"},
-		{"/api/v1/article5?place=Atlantis", 400, "EINVALID", "unknown place"},
+		{"/api/v1/article5?place=Ruritania", 400, "EINVALID", "No place called"},
 		{"/api/v1/article5?lat=50&lon=10&date=1930-01-01", 400, "EINVALID", "before 1949"},
 		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the party"},
 		{"/api/v1/timetable/UA", 400, "EINVALID", "does not forecast invitations"},

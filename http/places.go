@@ -1,0 +1,65 @@
+package http
+
+import (
+	nethttp "net/http"
+	"strings"
+
+	"alliance"
+	"alliance/gazetteer"
+	"alliance/geo"
+)
+
+// apiPlaces answers /api/v1/places?q=: the places whose name starts with q,
+// those called exactly q first, each with a label that resolves to it alone.
+func (s *Server) apiPlaces(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	q, err := params(r, "q", "limit")
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(q.str("q"))
+	limit := int(q.number("limit", 10, 1, 50))
+	if q.err != nil {
+		return q.err
+	}
+	if name == "" {
+		return alliance.Errorf(alliance.EINVALID, "Give the start of a place name in q, such as q=Narv.")
+	}
+	ps := s.svc.Places.Suggest(name, limit)
+	if len(ps) < limit {
+		// "Hamilton, Bermuda": a name with its country.
+		for _, p := range s.svc.Places.Lookup(name) {
+			if len(ps) < limit && !containsLabel(ps, p.Label) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	out := make([]gazetteer.Place, 0, len(ps))
+	for _, p := range ps {
+		if p, err = s.svc.Places.WithPoint(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	return s.writeJSON(w, r, map[string]any{"query": name, "places": out, "attribution": placesAttribution})
+}
+
+const placesAttribution = "Place names: GeoNames (geonames.org), CC BY 4.0; territories: country-coder (ISC)."
+
+func containsLabel(ps []gazetteer.Place, label string) bool {
+	for _, p := range ps {
+		if p.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
+// locatePlace resolves a place name with the gazetteer and locates its point.
+func (s *Server) locatePlace(name string, date alliance.Date) (geo.Place, error) {
+	gp, err := s.svc.Places.Resolve(name)
+	if err != nil {
+		return geo.Place{}, err
+	}
+	p, err := s.svc.Index.Locate(gp.Lat, gp.Lon, date)
+	p.Name = gp.Name
+	return p, err
+}
