@@ -43,6 +43,16 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v string) string { return strings.ReplaceAll(v, "_", "-") },
 	"human":        func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
 	"get":          func(v url.Values, k string) string { return v.Get(k) },
+	"thousands":    thousands,
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // parsePages parses each page with the layout. Templates are part of the
@@ -257,17 +267,27 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(),
+	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(), "States": s.svc.States,
 		"SVG": s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
-	if q.str("lat") != "" || q.str("place") != "" {
+	status := 200
+	if q.str("lat") != "" || q.str("lon") != "" || q.str("place") != "" {
 		v, err := s.article5(q)
 		if err != nil {
 			data["Error"] = alliance.ErrorMessage(err)
 			if alliance.ErrorCode(err) != alliance.EINVALID {
 				return err
 			}
+			status = statusOf[alliance.EINVALID]
+			if name := q.str("place"); name != "" {
+				data["Candidates"] = s.placeCandidates(r, name)
+			}
 		} else {
 			data["Verdict"] = v
+			if name := q.str("place"); name != "" {
+				if gp, err := s.svc.Places.Resolve(name); err == nil {
+					data["Place"] = gp
+				}
+			}
 			// Mark the place on the map.
 			x, y := (v.Place.Lon+180)*mapScale, (mapTop-v.Place.Lat)*mapScale
 			svg := string(data["SVG"].(template.HTML))
@@ -275,7 +295,7 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			data["SVG"] = template.HTML(strings.TrimSuffix(svg, "</svg>") + marker)
 		}
 	}
-	return s.render(w, r, 200, "article5", "Article 5 checker", data)
+	return s.render(w, r, status, "article5", "Article 5 checker", data)
 }
 
 func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -63,3 +63,34 @@ func (s *Server) locatePlace(name string, date alliance.Date) (geo.Place, error)
 	p.Name = gp.Name
 	return p, err
 }
+
+// candidate is a place the page offers when a name is ambiguous or unknown.
+type candidate struct {
+	Label, Kind, URL string
+	Population       int
+}
+
+// placeCandidates lists the places a name may mean (or, when it names none,
+// those it may be the start of), each as a link that checks that place with
+// the rest of the request's query.
+func (s *Server) placeCandidates(r *nethttp.Request, name string) []candidate {
+	ps := s.svc.Places.Lookup(name)
+	if len(ps) == 0 {
+		ps = s.svc.Places.Suggest(name, 8)
+	}
+	var out []candidate
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.Label] || len(out) == 12 {
+			continue
+		}
+		seen[p.Label] = true
+		v := r.URL.Query()
+		v.Set("place", p.Label)
+		out = append(out, candidate{Label: p.Label, Kind: p.Kind, Population: p.Population, URL: "/article5?" + v.Encode()})
+	}
+	if len(out) < 2 && len(ps) > 0 && s.svc.Places.Lookup(name) != nil {
+		return nil // one place: the error says why it failed
+	}
+	return out
+}

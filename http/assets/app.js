@@ -78,6 +78,40 @@
     });
   }
 
+  // Article 5 checker: places suggested as you type, each a link that checks it.
+  const place = document.getElementById("place"), sugg = document.getElementById("place-suggest");
+  if (place && sugg) {
+    let timer = null, last = "";
+    place.addEventListener("input", () => {
+      clearTimeout(timer);
+      document.getElementById("lat").value = ""; document.getElementById("lon").value = "";
+      timer = setTimeout(async () => {
+        const q = place.value.trim();
+        if (q === last) return;
+        last = q;
+        if (q.length < 2) { sugg.hidden = true; sugg.replaceChildren(); return; }
+        const res = await fetch("/api/v1/places?limit=8&q=" + encodeURIComponent(q));
+        if (!res.ok || place.value.trim() !== q) return;
+        const body = await res.json();
+        const form = new URLSearchParams(new FormData(document.getElementById("a5-form")));
+        form.delete("lat"); form.delete("lon");
+        for (const [k, v] of [...form]) if (!v) form.delete(k);
+        sugg.replaceChildren();
+        body.places.forEach(p => {
+          form.set("place", p.label);
+          const a = document.createElement("a");
+          a.href = "/article5?" + form.toString();
+          a.textContent = p.label + " ";
+          const kind = document.createElement("small");
+          kind.textContent = p.also_known_as ? "(" + p.also_known_as + ")" : p.kind === "city" ? "" : p.kind;
+          a.append(kind);
+          sugg.append(a);
+        });
+        sugg.hidden = body.places.length === 0;
+      }, 150);
+    });
+  }
+
   // Ukraine: the forecast streams its progress before the page reloads with it.
   const tt = document.getElementById("tt-form");
   if (tt && window.EventSource) {
