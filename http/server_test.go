@@ -387,6 +387,11 @@ func TestPages(t *testing.T) {
 	}{
 		{"/?at=2023-04-04", "31</span> members", 200},
 		{"/tracker?candidate=SE&at=2023-06-01", `data-code="HU"`, 200},
+		{"/tracker?candidate=UA", "Bucharest Summit", 200},
+		{"/tracker?candidate=UA", `<option value="UA" selected>`, 200},
+		{"/tracker?candidate=DE", "What the record lacks", 200},
+		{"/tracker?candidate=US", "a founding member", 200},
+		{"/tracker?candidate=US", `<option value="US" selected>`, 200},
 		{"/article5?lat=21.31&lon=-157.86&date=2024-06-01", "NOT COVERED", 200},
 		{"/article5?lat=999&lon=0", "from -90 to 90", 400},
 		{"/article5?place=suwalki&date=2023-04-04", "Suwałki, Poland", 200},
