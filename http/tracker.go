@@ -59,12 +59,8 @@ func (s *Server) pageTracker(w nethttp.ResponseWriter, r *nethttp.Request) error
 	st := accession.StatusOf(s.svc.History, s.svc.States, alliance.NATO, cand, at)
 	snap := alliance.Replay(s.svc.History, at)
 	members := snap.Members(alliance.NATO, s.svc.States)
-	founder := false
-	for _, m := range members {
-		if m.Code == cand && st.Joined.IsZero() {
-			founder = true
-		}
-	}
+	// A founder is a member from the treaty's entry into force, with no protocol.
+	founder := st.Stage == accession.StageMember && st.ProtocolSigned.IsZero() && st.Joined == alliance.MustDate("1949-08-24")
 	path := s.trackerPath(cand, at)
 	data := map[string]any{
 		"Status": st, "At": at, "Groups": s.trackerGroups(cand, stages), "States": s.svc.States, "Timeline": trackerSVG(st),
