@@ -246,4 +246,3 @@ func trackerSVG(st accession.Status) template.HTML {
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
-
