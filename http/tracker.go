@@ -128,18 +128,15 @@ func (s *Server) trackerGroups(cand string, stages []accession.Stages) []tracker
 
 // trackerPath is the candidate's own NATO record up to at: application,
 // partnership steps, summit language, laws, the accession itself; not
-// polls, positions, or its ratifications of others' protocols.
+// polls, positions, or ratifications (the table lists those of its own
+// protocol).
 func (s *Server) trackerPath(cand string, at alliance.Date) []tidy.Event {
 	nato := alliance.NATO
 	var out []tidy.Event
 	for _, e := range s.events(alliance.Filter{State: &cand, Org: &nato, To: &at}) {
 		switch alliance.EventType(e.Type) {
-		case alliance.Poll, alliance.Position:
-			continue
-		case alliance.Ratification:
-			if e.Candidate != cand {
-				continue
-			}
+		case alliance.Poll, alliance.Position, alliance.Ratification:
+			continue // ratifications are in the table
 		}
 		if e.Candidate != "" && e.Candidate != cand {
 			continue

@@ -62,6 +62,30 @@
     });
   }
 
+  // Maps: a Europe and North Atlantic view, the first one on a phone, where
+  // the whole world leaves European states too small to tap.
+  const views = { europe: "296 24 158 80", world: null };
+  document.querySelectorAll(".map-wrap svg").forEach(svg => {
+    views.world = views.world || svg.getAttribute("viewBox");
+    const world = svg.getAttribute("viewBox");
+    const bar = document.createElement("div");
+    bar.className = "map-views";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Map view");
+    const set = (name, vb) => {
+      svg.setAttribute("viewBox", vb);
+      bar.querySelectorAll("button").forEach(b => b.setAttribute("aria-pressed", String(b.dataset.view === name)));
+    };
+    [["europe", "Europe and North Atlantic", views.europe], ["world", "World", world]].forEach(([name, label, vb]) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.dataset.view = name; b.textContent = label;
+      b.addEventListener("click", ev => { ev.stopPropagation(); set(name, vb); });
+      bar.append(b);
+    });
+    svg.closest(".map-wrap").before(bar);
+    set(window.innerWidth < 700 ? "europe" : "world", window.innerWidth < 700 ? views.europe : world);
+  });
+
   // Article 5 checker: clicking the map fills in the coordinates and checks.
   const pick = document.getElementById("a5-map");
   if (pick) {

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestLayoutsInChromium opens every page on a desktop screen and on a phone
+// (390×844, as an iPhone 12 to 15) and checks that nothing makes the page
+// wider than the screen: wide tables scroll inside their own box. Each view
+// is saved under screenshots/ for a person to look at.
+func TestLayoutsInChromium(t *testing.T) {
+	base := startServer(t)
+	ctx := browser(t)
+	pages := []struct{ name, path, ready string }{
+		{"map", "/?at=2024-03-07", "#worldmap"},
+		{"state", "/state/FI?at=2023-04-04", "main h1"},
+		{"tracker-se", "/tracker?candidate=SE&at=2023-06-01", "#pending-list"},
+		{"tracker-ua", "/tracker?candidate=UA", "#steps-h"},
+		{"tracker-de", "/tracker?candidate=DE", "#missing-h"},
+		{"article5-narva", "/article5?place=Narva&date=2023-04-04", "#verdict"},
+		{"article5-hamilton", "/article5?place=Hamilton", "#cand-h"},
+		{"ukraine", "/ukraine?invited=2027-07-07&runs=20000", "figure.chart svg"},
+		{"claims", "/claims", "ol.claims"},
+		{"events", "/events?state=SE", "table.events"},
+		{"api", "/api", "main h1"},
+	}
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}} {
+		for _, p := range pages {
+			t.Run(vp.name+"/"+p.name, func(t *testing.T) {
+				opts := []chromedp.EmulateViewportOption{}
+				if vp.mobile {
+					opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+				}
+				if err := do(ctx, chromedp.EmulateViewport(vp.width, vp.height, opts...), chromedp.Navigate(base+p.path), chromedp.WaitVisible(p.ready)); err != nil {
+					t.Fatal(err)
+				}
+				wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+					const w = window.innerWidth, out = [];
+					if (document.documentElement.scrollWidth > w) out.push("document " + document.documentElement.scrollWidth + " > " + w);
+					for (const el of document.querySelectorAll("body *")) {
+						const r = el.getBoundingClientRect();
+						if (r.right > w + 1 && !el.closest(".scroll, .map-wrap, .skip")) out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && el.className.baseVal === undefined ? "." + el.className : "") + " to " + Math.round(r.right));
+					}
+					return out.slice(0, 8);
+				})()`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(wide) > 0 {
+					t.Errorf("%s at %d px is wider than the screen: %s", p.path, vp.width, strings.Join(wide, "; "))
+				}
+				screenshot(t, ctx, fmt.Sprintf("layout-%s-%s", vp.name, p.name))
+			})
+		}
+	}
+	do(ctx, chromedp.EmulateReset())
+}
+
+// TestPlaceSuggestionsInChromium types a town's name without its accents
+// and follows the suggestion to the verdict.
+func TestPlaceSuggestionsInChromium(t *testing.T) {
+	base := startServer(t)
+	ctx := browser(t)
+	if err := do(ctx, chromedp.Navigate(base+"/article5?date=2023-04-04"), chromedp.WaitVisible("#place"),
+		chromedp.SendKeys("#place", "suwalk")); err != nil {
+		t.Fatal(err)
+	}
+	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll("#place-suggest a")].some(a => a.textContent.startsWith("Suwałki, Poland"))`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !ok {
+		t.Fatalf("no suggestion Suwałki, Poland for \"suwalk\" (%v)", err)
+	}
+	screenshot(t, ctx, "article5-suggestions")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`[...document.querySelectorAll("#place-suggest a")].find(a => a.textContent.startsWith("Suwałki")).click()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := do(ctx, chromedp.WaitVisible("#verdict")); err != nil {
+		t.Fatal(err)
+	}
+	badge, err1 := chromedp.Run(ctx, chromedp.Text("#verdict .badge"))
+	place, err2 := chromedp.Run(ctx, chromedp.Text("#verdict dd"))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if badge != "COVERED" || !strings.Contains(place, "Suwałki, Poland") {
+		t.Errorf("verdict %q for %q, want COVERED for Suwałki, Poland", badge, place)
+	}
+}
