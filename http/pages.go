@@ -115,6 +115,7 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /ukraine", "page_ukraine", s.pageUkraine)
 	s.handle("GET /events", "page_events", s.pageEvents)
 	s.handle("GET /claims", "page_claims", s.pageClaims)
+	s.handle("GET /api", "page_api", s.pageAPI)
 	s.handle("GET /", "page_notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return alliance.Errorf(alliance.ENOTFOUND, "There is no page at %s.", r.URL.Path)
 	})

@@ -58,6 +58,9 @@ type Server struct {
 	cache     sync.Map // ETag-able answers: key -> *cached
 	countries []country
 	pages     map[string]*template.Template
+
+	apiDocOnce  sync.Once // the API reference page, built on first request
+	apiSections []apiSection
 }
 
 type cached struct {

@@ -446,3 +446,26 @@ func TestValidatorHasTeeth(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIPage checks that the human-readable reference lists every path of
+// the OpenAPI document with an example that works.
+func TestAPIPage(t *testing.T) {
+	res, body := get(t, "/api")
+	if res.StatusCode != 200 {
+		t.Fatalf("GET /api: %d", res.StatusCode)
+	}
+	var spec map[string]any
+	_, doc := get(t, "/api/v1/openapi.json")
+	if err := json.Unmarshal(doc, &spec); err != nil {
+		t.Fatal(err)
+	}
+	page := string(body)
+	for p := range spec["paths"].(map[string]any) {
+		if !strings.Contains(page, "<code>"+p+"</code></h3>") {
+			t.Errorf("/api does not describe %s", p)
+		}
+	}
+	if n, want := strings.Count(page, "→ 200"), len(spec["paths"].(map[string]any)); n != want {
+		t.Errorf("/api has %d examples answering 200, want %d (one per path)", n, want)
+	}
+}
