@@ -107,7 +107,8 @@ func (q *query) number(name string, def, lo, hi float64) float64 {
 	}
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil || x != x || x < lo || x > hi {
-		q.err = alliance.Errorf(alliance.EINVALID, "%s: %q is not a number from %g to %g", name, v, lo, hi)
+		ftoa := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+		q.err = alliance.Errorf(alliance.EINVALID, "%s: %q is not a number from %s to %s", name, v, ftoa(lo), ftoa(hi))
 	}
 	return x
 }
@@ -382,15 +383,12 @@ func (s *Server) scenario(q *query) (forecast.Scenario, error) {
 	return sc, q.err
 }
 
-// maxRuns bounds a forecast asked over HTTP.
-const maxRuns = 2_000_000
-
 func (s *Server) timetable(ctx context.Context, q *query, code string, progress func(done, total int)) (*forecast.Result, error) {
 	sc, err := s.scenario(q)
 	if err != nil {
 		return nil, err
 	}
-	runs := int(q.number("runs", 100_000, 1, maxRuns))
+	runs := int(q.number("runs", 100_000, 1, forecast.MaxRuns))
 	seed := uint64(q.number("seed", 1, 0, 1<<53))
 	at := q.date("at", s.today())
 	if q.err != nil {
@@ -461,7 +459,7 @@ func (s *Server) apiBacktest(w nethttp.ResponseWriter, r *nethttp.Request) error
 	if err != nil {
 		return err
 	}
-	runs := int(q.number("runs", 20_000, 1, 500_000))
+	runs := int(q.number("runs", 20_000, 1, forecast.MaxBacktestRuns))
 	seed := uint64(q.number("seed", 1, 0, 1<<53))
 	if q.err != nil {
 		return q.err
