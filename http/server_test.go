@@ -284,7 +284,7 @@ func TestErrors(t *testing.T) {
 		{"/api/v1/article5?lat=91&lon=0", 400, "EINVALID", "from -90 to 90"},
 		{"/api/v1/article5?place=Ruritania", 400, "EINVALID", "No place called"},
 		{"/api/v1/article5?lat=50&lon=10&date=1930-01-01", 400, "EINVALID", "before 1949"},
-		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the party"},
+		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the Party"},
 		{"/api/v1/timetable/UA", 400, "EINVALID", "does not forecast invitations"},
 		{"/api/v1/timetable/UA?invited=2027-07-07&runs=999999999", 400, "EINVALID", "runs"},
 		{"/api/v1/timetable/UA?invited=2027-07-07&withhold=HU", 400, "EINVALID", "want CODE:DATE"},
