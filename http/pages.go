@@ -9,7 +9,9 @@ import (
 	nethttp "net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"alliance"
 	"alliance/accession"
@@ -236,7 +238,7 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 }
 
 func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed")
+	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed", "hold_member", "hold_until", "hold_chance", "not_before", "not_after")
 	if err != nil {
 		return err
 	}
@@ -258,22 +260,104 @@ func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error
 		"Path": path, "Polls": polls, "PollSVG": template.HTML(pollSVG),
 		"Profile": s.svc.Rules.Protection("UA", s.today()),
 		"Border":  border, "WithUA": withUA, "BeforeFinland": fin,
-		"Form": r.URL.Query(), "Today": s.today(),
+		"Form": r.URL.Query(), "Today": s.today(), "MaxRuns": forecast.MaxRuns,
+		"Members": alliance.Replay(s.svc.History, s.today()).Members(alliance.NATO, s.svc.States),
 	}
-	if q.str("invited") != "" || q.str("protocol") != "" {
+	status := 200
+	if err := formScenario(r); err != nil {
+		data["Error"], status = alliance.ErrorMessage(err), statusOf[alliance.EINVALID]
+	} else if q.str("invited") != "" || q.str("protocol") != "" || q.str("gate") != "" {
 		if q.str("runs") == "" {
 			r.URL.RawQuery += "&runs=20000"
 		}
 		res, err := s.timetable(r.Context(), q, "UA", nil)
 		if err != nil {
-			data["Error"] = alliance.ErrorMessage(err)
+			if alliance.ErrorCode(err) != alliance.EINVALID {
+				return err
+			}
+			data["Error"], status = alliance.ErrorMessage(err), statusOf[alliance.EINVALID]
 		} else {
 			data["Forecast"] = res
+			data["Words"] = s.forecastWords(res, "Ukraine")
 			data["ForecastSVG"] = template.HTML(chart.Forecast(res, "Ukraine"))
 			data["Milestones"] = []string{forecast.MInvited, forecast.MProtocol, forecast.MLastRatif, forecast.MJoined}
 		}
 	}
-	return s.render(w, r, 200, "ukraine", "Ukraine's two paths", data)
+	return s.render(w, r, status, "ukraine", "Ukraine's two paths", data)
+}
+
+// formScenario turns the forecaster's form fields (a member that holds out,
+// until when and how likely; no invitation before a date) into the
+// scenario parameters the API takes, in r's query.
+func formScenario(r *nethttp.Request) error {
+	v := r.URL.Query()
+	member, until, chance := v.Get("hold_member"), v.Get("hold_until"), v.Get("hold_chance")
+	if member != "" || until != "" {
+		if member == "" || until == "" {
+			return alliance.Errorf(alliance.EINVALID, "For a member that holds out, choose both the member and the date until which it holds out.")
+		}
+		p := 1.0
+		if chance != "" {
+			pct, err := strconv.ParseFloat(chance, 64)
+			if err != nil || pct < 0 || pct > 100 {
+				return alliance.Errorf(alliance.EINVALID, "The chance that the member holds out is a percentage from 0 to 100, not %q.", chance)
+			}
+			p = pct / 100
+		}
+		item := fmt.Sprintf("%s:%s:%g", member, until, p)
+		if w := v.Get("withhold"); w != "" {
+			item = w + "," + item
+		}
+		v.Set("withhold", item)
+	}
+	if nb, na := v.Get("not_before"), v.Get("not_after"); nb != "" || na != "" {
+		if nb == "" {
+			return alliance.Errorf(alliance.EINVALID, "Give the date before which there is no invitation (\"not before\"); \"at the latest\" only makes it a range.")
+		}
+		g := nb
+		if na != "" {
+			g += ":" + na
+		}
+		v.Set("gate", g)
+	}
+	for _, k := range []string{"hold_member", "hold_until", "hold_chance", "not_before", "not_after"} {
+		v.Del(k)
+	}
+	r.URL.RawQuery = v.Encode()
+	return nil
+}
+
+// forecastWords says what a forecast found in sentences.
+func (s *Server) forecastWords(res *forecast.Result, name string) []string {
+	var out []string
+	j, ok := res.Milestones[forecast.MJoined]
+	if !ok {
+		return nil
+	}
+	out = append(out, fmt.Sprintf("In 8 of 10 simulated futures %s joins between %s and %s; in half of them it has joined by %s.", name, longDate(j.P10), longDate(j.P90), longDate(j.P50)))
+	if p, ok := res.Milestones[forecast.MProtocol]; ok {
+		out = append(out, fmt.Sprintf("The accession protocol is signed between %s and %s in 8 of 10.", longDate(p.P10), longDate(p.P90)))
+	}
+	var last []string
+	for i, l := range res.LastToRatify {
+		if i == 4 || l.Probability < 0.02 {
+			break
+		}
+		last = append(last, fmt.Sprintf("%s (%.0f%% of futures)", s.svc.States.Name(l.Code), 100*l.Probability))
+	}
+	if len(last) > 0 {
+		out = append(out, "The Ally whose ratification comes last decides the date; most often that is "+strings.Join(last, ", ")+".")
+	}
+	out = append(out, fmt.Sprintf("These are %s simulated accessions, each taking the pace of one of %d past accessions and each Ally's pace from its own record; the invitation itself is your assumption, not a forecast.", thousands(res.Runs), len(res.Learnt)))
+	return out
+}
+
+// longDate writes a date as people read it: 26 February 2028.
+func longDate(d alliance.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, time.Month(d.Month), d.Year)
 }
 
 func (s *Server) pageEvents(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -142,11 +142,17 @@
     tt.addEventListener("submit", ev => {
       const data = new URLSearchParams(new FormData(tt));
       for (const [k, v] of [...data]) if (!v) data.delete(k);
-      if (!data.get("invited")) return;
+      if (!data.get("hold_member")) { data.delete("hold_until"); data.delete("hold_chance"); }
+      if (!data.get("invited") && !data.get("not_before")) return;
       ev.preventDefault();
+      // The API takes the scenario as withhold=CODE:DATE:P and gate=DATE[:DATE].
+      const api = new URLSearchParams(data);
+      for (const k of ["hold_member", "hold_until", "hold_chance", "not_before", "not_after"]) api.delete(k);
+      if (data.get("hold_member") && data.get("hold_until")) api.set("withhold", data.get("hold_member") + ":" + data.get("hold_until") + ":" + (+(data.get("hold_chance") || 100) / 100));
+      if (data.get("not_before")) api.set("gate", data.get("not_before") + (data.get("not_after") ? ":" + data.get("not_after") : ""));
       const bar = document.getElementById("tt-progress");
       bar.hidden = false; bar.value = 0;
-      const src = new EventSource("/api/v1/timetable/UA?" + data.toString());
+      const src = new EventSource("/api/v1/timetable/UA?" + api.toString());
       src.addEventListener("progress", e => { const d = JSON.parse(e.data); bar.value = 100 * d.done / d.total; bar.textContent = bar.value.toFixed(0) + "%"; });
       const done = () => { src.close(); location.href = "/ukraine?" + data.toString() + "#forecast"; };
       src.addEventListener("result", done);
