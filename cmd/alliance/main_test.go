@@ -117,6 +117,15 @@ func TestErrorsExitCodes(t *testing.T) {
 	if code, out, _ := run(t, db, "accession", "--help"); code != 0 || !strings.Contains(out, "Usage: alliance accession CODE") {
 		t.Errorf("accession --help: exit %d\n%s", code, out)
 	}
+	if code, out, _ := run(t, db, "help", "article5"); code != 0 || !strings.Contains(out, "Usage: alliance article5") {
+		t.Errorf("help article5: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run(t, db, "help", "nosuch"); code != 2 || !strings.Contains(stderr, `unknown command "nosuch"`) {
+		t.Errorf("help nosuch: exit %d, %s", code, stderr)
+	}
+	if code, out, stderr := run(t, db, "map", "--json"); code != 0 || !strings.Contains(stderr, `"map" is now "map-record"`) || !strings.HasPrefix(out, "[") {
+		t.Errorf("map (the old name of map-record): exit %d, %s", code, stderr)
+	}
 }
 
 func TestRecordHistoryVerify(t *testing.T) {
@@ -383,7 +392,7 @@ func TestClaimsAndMAPCLI(t *testing.T) {
 			t.Errorf("claim %s: verdict %q with %d events", r.ID, r.Verdict, len(r.Events))
 		}
 	}
-	code, out, _ = run(t, db, "map", "--svg", filepath.Join(dir, "map.svg"))
+	code, out, _ = run(t, db, "map-record", "--svg", filepath.Join(dir, "map.svg"))
 	if code != 0 || !strings.Contains(out, "FI         no") || !strings.Contains(out, "MK         yes") {
 		t.Errorf("map: exit %d\n%s", code, out)
 	}
