@@ -207,6 +207,7 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return err
 	}
 	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(), "States": s.svc.States,
+		"Members": alliance.Replay(s.svc.History, s.today()).Members(alliance.NATO, s.svc.States),
 		"SVG": s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
 	status := 200
 	if q.str("lat") != "" || q.str("lon") != "" || q.str("place") != "" {
