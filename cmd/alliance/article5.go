@@ -61,6 +61,9 @@ func (a *App) article5(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if target == rules.Forces && party == "" {
+		return alliance.Errorf(alliance.EINVALID, "--target forces needs --party CODE: the Party whose forces, vessels or aircraft they are")
+	}
 	var lat, lon float64
 	name, label := "", ""
 	switch {
