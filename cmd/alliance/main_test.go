@@ -251,7 +251,7 @@ func TestArticle5CLI(t *testing.T) {
 		{[]string{"article5", "--place", "Hamilton"}, `"Hamilton" names several places: Hamilton, Canada;`},
 		{[]string{"article5", "--lat", "50", "--lon", "10", "--date", "1948-12-31"}, "before 1949"},
 		{[]string{"article5", "--lat", "50", "--lon", "10", "--target", "embassy"}, `unknown target "embassy"`},
-		{[]string{"article5", "--lat", "40", "--lon", "-40", "--target", "forces"}, "needs the Party"},
+		{[]string{"article5", "--lat", "40", "--lon", "-40", "--target", "forces"}, "needs --party CODE"},
 		{[]string{"article5", "--lat", "40", "--lon", "-40"}, "at sea beyond any territorial sea"},
 		{[]string{"article5", "--lat", "50", "--lon", "10", "--party", "XX"}, `unknown state code "XX"`},
 		{[]string{"protection", "ZZ"}, `unknown state code "ZZ"`},
