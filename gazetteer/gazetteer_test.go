@@ -90,3 +90,30 @@ func TestAmbiguous(t *testing.T) {
 		t.Fatalf("Resolve(Hamilton) = %v, want the candidates with their countries", err)
 	}
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Suwałki": "suwalki", "TROMSØ": "tromso", "Hawai'i": "hawaii", "Saint-Pierre": "saint pierre",
+		"Constanța": "constanta", "  Den  Haag ": "den haag", "Łódź": "lodz", "İstanbul": "istanbul", "Ærø": "aero",
+	} {
+		if got := gazetteer.Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	g, _, _ := mustGazetteer(t)
+	ps := g.Suggest("suwal", 5)
+	if len(ps) == 0 || ps[0].Label != "Suwałki, Poland" {
+		t.Fatalf("Suggest(suwal) = %v, want Suwałki, Poland first", ps)
+	}
+	for _, p := range g.Suggest("Hamilton", 20) {
+		if p2, err := g.Resolve(p.Label); err != nil || p2.Label != p.Label {
+			t.Errorf("the label %q does not resolve to itself: %v, %v", p.Label, p2.Label, err)
+		}
+	}
+	if _, err := g.Resolve("Ruritania"); err == nil || !strings.Contains(err.Error(), "No place called") {
+		t.Errorf("Resolve(Ruritania) = %v", err)
+	}
+}
