@@ -208,7 +208,7 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	}
 	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(), "States": s.svc.States,
 		"Members": alliance.Replay(s.svc.History, s.today()).Members(alliance.NATO, s.svc.States),
-		"SVG": s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
+		"SVG":     s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
 	status := 200
 	if q.str("lat") != "" || q.str("lon") != "" || q.str("place") != "" {
 		v, err := s.article5(q)
