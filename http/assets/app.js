@@ -64,7 +64,7 @@
 
   // Maps: a Europe and North Atlantic view, the first one on a phone, where
   // the whole world leaves European states too small to tap.
-  const views = { europe: "296 24 158 80", world: null };
+  const views = { europe: "310 26 134 74", world: null };
   document.querySelectorAll(".map-wrap svg").forEach(svg => {
     views.world = views.world || svg.getAttribute("viewBox");
     const world = svg.getAttribute("viewBox");
