@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +68,13 @@ func TestLayoutsInChromium(t *testing.T) {
 					t.Errorf("%s at %d px is wider than the screen: %s", p.path, vp.width, strings.Join(wide, "; "))
 				}
 				screenshot(t, ctx, fmt.Sprintf("layout-%s-%s", vp.name, p.name))
+				if p.name == "ukraine" || p.name == "map" {
+					// The charts and the map alone, to judge whether they read at this size.
+					sel := map[string]string{"ukraine": "#forecast figure.chart", "map": ".map-wrap"}[p.name]
+					if buf, err := chromedp.Run(ctx, chromedp.Screenshot(sel)); err == nil {
+						os.WriteFile(filepath.Join("..", "..", "screenshots", fmt.Sprintf("layout-%s-%s-figure.png", vp.name, p.name)), buf, 0o644)
+					}
+				}
 			})
 		}
 	}
