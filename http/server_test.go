@@ -283,6 +283,9 @@ func TestErrors(t *testing.T) {
 		{"/api/v1/article5?lat=NaN&lon=0", 400, "EINVALID", "lat"},
 		{"/api/v1/article5?lat=91&lon=0", 400, "EINVALID", "from -90 to 90"},
 		{"/api/v1/article5?place=Ruritania", 400, "EINVALID", "No place called"},
+		{"/api/v1/article5?place=Hamilton", 400, "EINVALID", "Hamilton, Bermuda"},
+		{"/api/v1/places", 400, "EINVALID", "Give the start of a place name"},
+		{"/api/v1/places?q=Nar&limit=99", 400, "EINVALID", "limit"},
 		{"/api/v1/article5?lat=50&lon=10&date=1930-01-01", 400, "EINVALID", "before 1949"},
 		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the Party"},
 		{"/api/v1/timetable/UA", 400, "EINVALID", "does not forecast invitations"},
@@ -470,5 +473,21 @@ func TestAPIPage(t *testing.T) {
 	}
 	if n, want := strings.Count(page, "→ 200"), len(spec["paths"].(map[string]any)); n != want {
 		t.Errorf("/api has %d examples answering 200, want %d (one per path)", n, want)
+	}
+}
+
+// TestWordsForPeople checks that pages and API messages speak to people:
+// no command-line flags, commands or repository paths.
+func TestWordsForPeople(t *testing.T) {
+	for _, path := range []string{"/", "/tracker?candidate=UA", "/tracker?candidate=DE", "/tracker?candidate=SE&at=2023-06-01",
+		"/article5?place=Narva", "/article5?place=Hamilton", "/article5?lat=50&lon=-30", "/article5?lat=35&lon=18&target=forces",
+		"/ukraine", "/ukraine?invited=2027-07-07&runs=2000", "/claims", "/api", "/api/v1/timetable/FI", "/api/v1/timetable/UA",
+		"/api/v1/article5?lat=50&lon=-30", "/api/v1/protection/UA", "/api/v1/places"} {
+		_, body := get(t, path)
+		for _, bad := range []string{"--invited", "--target", "--party", "--place", "alliance article5", "alliance accession", "`alliance", "data/GAPS.md", ".yaml"} {
+			if strings.Contains(string(body), bad) {
+				t.Errorf("GET %s says %q", path, bad)
+			}
+		}
 	}
 }
