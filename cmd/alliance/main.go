@@ -46,6 +46,7 @@ func commands() []command {
 		{"history", "the dated events, each with its source, filtered", (*App).history},
 		{"record", "append the events in a YAML file to the ledger (same format and checks as data/)", (*App).record},
 		{"article5", "does Article 5 cover an attack at this place on this date? (verdict, clause, reason)", (*App).article5},
+		{"places", "look a place up by name: the gazetteer behind article5 --place", (*App).places},
 		{"protection", "every commitment that covers a state: NATO Art. 5, EU Art. 42(7), security agreements", (*App).protection},
 		{"timetable", "forecast a candidate's accession timetable by Monte Carlo, with scenarios", (*App).timetable},
 		{"backtest", "how well the forecaster would have done on past accessions", (*App).backtest},

@@ -400,3 +400,14 @@ func TestClaimsAndMAPCLI(t *testing.T) {
 		t.Errorf("map chart: %v", err)
 	}
 }
+
+func TestPlacesCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, _ := run(t, db, "places", "suwalki")
+	if code != 0 || !strings.Contains(out, "Suwałki, Poland") {
+		t.Errorf("places suwalki: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run(t, db, "places"); code != 2 || !strings.Contains(stderr, "needs a NAME") {
+		t.Errorf("places without a name: exit %d, %s", code, stderr)
+	}
+}
