@@ -336,9 +336,10 @@ func dominates(best Place, rest []Place) bool {
 	return same || weight(best) >= 10*weight(rest[0])
 }
 
-// WithPoint returns p with its point: it fills in the point of a state or territory, and moves a town's
-// point that the 1:50m land mask puts at sea (a harbour) to the nearest land
-// in the same state, so that the place is checked as land.
+// WithPoint returns p with its point: it fills in the point of a state or
+// territory, and moves a town's point that the border data puts in another
+// state, or the 1:50m land mask at sea, to the nearest land in its own state
+// within about 8 km.
 func (g *Gazetteer) WithPoint(p Place) (Place, error) {
 	if p.feature != "" {
 		type point struct {
@@ -358,21 +359,24 @@ func (g *Gazetteer) WithPoint(p Place) (Place, error) {
 		p.Lat, p.Lon = math.Round(lat*1e4)/1e4, math.Round(lon*1e4)/1e4
 		return p, nil
 	}
-	if g.ix.OnLand(p.Lat, p.Lon) {
+	// A frontier town's point can fall across the border as the border
+	// data draws it (Tornio, on the river, in Sweden), and a harbour's in the
+	// sea: look for land in the town's own state within a few kilometres.
+	want := func(state string) bool { return state == p.Country || state == g.ix.Sovereign(p.Country) }
+	if _, state := g.ix.FeatureRaw(p.Lat, p.Lon); want(state) && g.ix.OnLand(p.Lat, p.Lon) {
 		return p, nil
 	}
-	_, state := g.ix.FeatureRaw(p.Lat, p.Lon)
 	for r := 0.005; r <= 0.08; r += 0.005 {
 		for k := 0; k < 16; k++ {
 			a := float64(k) * math.Pi / 8
 			lat, lon := p.Lat+r*math.Sin(a), p.Lon+r*math.Cos(a)/math.Cos(p.Lat*math.Pi/180)
-			if _, s := g.ix.FeatureRaw(lat, lon); s == state && g.ix.OnLand(lat, lon) {
+			if _, s := g.ix.FeatureRaw(lat, lon); want(s) && g.ix.OnLand(lat, lon) {
 				p.Lat, p.Lon = math.Round(lat*1e4)/1e4, math.Round(lon*1e4)/1e4
 				return p, nil
 			}
 		}
 	}
-	return p, nil // a place on a rock smaller than the land mask draws: checked as sea
+	return p, nil // a rock smaller than the land mask draws, or a border drawn otherwise: as given
 }
 
 // Suggest returns up to n places whose name starts with prefix (after

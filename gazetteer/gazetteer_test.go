@@ -43,6 +43,7 @@ func TestResolve(t *testing.T) {
 		{"Narva", "EE", "covered"}, {"Suwałki", "PL", "covered"}, {"Suwalki", "PL", "covered"},
 		{"Kirkenes", "NO", "covered"}, {"Ivangorod", "RU", "not_covered"}, {"Przemyśl", "PL", "covered"},
 		{"Daugavpils", "LV", "covered"}, {"Kars", "TR", "covered"}, {"Hakkari", "TR", "covered"},
+		{"Tornio", "FI", "covered"}, {"Nusaybin", "TR", "covered"}, {"Ceylanpınar", "TR", "covered"},
 		{"Kharkiv", "UA", "not_covered"}, {"Kaliningrad", "RU", "not_covered"}, {"Hrodna", "BY", "not_covered"},
 		// diacritics, other spellings, case
 		{"TROMSØ", "NO", "covered"}, {"tromso", "NO", "covered"}, {"Gdansk", "PL", "covered"},
