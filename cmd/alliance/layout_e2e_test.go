@@ -110,3 +110,28 @@ func TestPlaceSuggestionsInChromium(t *testing.T) {
 		t.Errorf("verdict %q for %q, want COVERED for Suwałki, Poland", badge, place)
 	}
 }
+
+// TestForecasterFormInChromium fills in the Ukraine forecaster as a person
+// would (a date, an Ally that holds out) and reads the answer in words.
+func TestForecasterFormInChromium(t *testing.T) {
+	base := startServer(t)
+	ctx := browser(t)
+	if err := do(ctx, chromedp.Navigate(base+"/ukraine"), chromedp.WaitVisible("#tt-form"),
+		chromedp.SetValue("#invited", "2027-07-07"), chromedp.SetValue("#hold_member", "HU"),
+		chromedp.SetValue("#hold_until", "2029-01-01"), chromedp.SetValue("#hold_chance", "50"),
+		chromedp.Click(`#tt-form button[type="submit"]`), chromedp.WaitVisible(".words")); err != nil {
+		t.Fatal(err)
+	}
+	words, err := chromedp.Run(ctx, chromedp.Text(".words"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(words, "In 8 of 10 simulated futures Ukraine joins between") || !strings.Contains(words, "Hungary") {
+		t.Errorf("forecast in words: %q", words)
+	}
+	url, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.Contains(url, "hold_member=HU") {
+		t.Errorf("after the forecast the page is %s, want the form's own parameters", url)
+	}
+	screenshot(t, ctx, "ukraine-forecast-form")
+}
