@@ -224,8 +224,10 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		} else {
 			data["Verdict"] = v
 			if name := q.str("place"); name != "" {
-				if gp, err := s.svc.Places.Resolve(name); err == nil {
-					data["Place"] = gp
+				if g, err := s.gazetteer(); err == nil {
+					if gp, err := g.Resolve(name); err == nil {
+						data["Place"] = gp
+					}
 				}
 			}
 			// Mark the place on the map.

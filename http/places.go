@@ -1,12 +1,14 @@
 package http
 
 import (
+	"fmt"
 	nethttp "net/http"
 	"strings"
 
 	"alliance"
 	"alliance/gazetteer"
 	"alliance/geo"
+	"alliance/third_party/geonames"
 )
 
 // apiPlaces answers /api/v1/places?q=: the places whose name starts with q,
@@ -24,10 +26,14 @@ func (s *Server) apiPlaces(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if name == "" {
 		return alliance.Errorf(alliance.EINVALID, "Give the start of a place name in q, such as q=Narv.")
 	}
-	ps := s.svc.Places.Suggest(name, limit)
+	g, err := s.gazetteer()
+	if err != nil {
+		return err
+	}
+	ps := g.Suggest(name, limit)
 	if len(ps) < limit {
 		// "Hamilton, Bermuda": a name with its country.
-		for _, p := range s.svc.Places.Lookup(name) {
+		for _, p := range g.Lookup(name) {
 			if len(ps) < limit && !containsLabel(ps, p.Label) {
 				ps = append(ps, p)
 			}
@@ -35,7 +41,7 @@ func (s *Server) apiPlaces(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	}
 	out := make([]gazetteer.Place, 0, len(ps))
 	for _, p := range ps {
-		if p, err = s.svc.Places.WithPoint(p); err == nil {
+		if p, err = g.WithPoint(p); err == nil {
 			out = append(out, p)
 		}
 	}
@@ -55,7 +61,11 @@ func containsLabel(ps []gazetteer.Place, label string) bool {
 
 // locatePlace resolves a place name with the gazetteer and locates its point.
 func (s *Server) locatePlace(name string, date alliance.Date) (geo.Place, error) {
-	gp, err := s.svc.Places.Resolve(name)
+	g, err := s.gazetteer()
+	if err != nil {
+		return geo.Place{}, err
+	}
+	gp, err := g.Resolve(name)
 	if err != nil {
 		return geo.Place{}, err
 	}
@@ -74,9 +84,13 @@ type candidate struct {
 // those it may be the start of), each as a link that checks that place with
 // the rest of the request's query.
 func (s *Server) placeCandidates(r *nethttp.Request, name string) []candidate {
-	ps := s.svc.Places.Lookup(name)
+	g, err := s.gazetteer()
+	if err != nil {
+		return nil
+	}
+	ps := g.Lookup(name)
 	if len(ps) == 0 {
-		ps = s.svc.Places.Suggest(name, 8)
+		ps = g.Suggest(name, 8)
 	}
 	var out []candidate
 	seen := map[string]bool{}
@@ -89,8 +103,28 @@ func (s *Server) placeCandidates(r *nethttp.Request, name string) []candidate {
 		v.Set("place", p.Label)
 		out = append(out, candidate{Label: p.Label, Kind: p.Kind, Population: p.Population, URL: "/article5?" + v.Encode()})
 	}
-	if len(out) < 2 && len(ps) > 0 && s.svc.Places.Lookup(name) != nil {
+	if len(out) < 2 && len(ps) > 0 && g.Lookup(name) != nil {
 		return nil // one place: the error says why it failed
 	}
 	return out
+}
+
+// buildPlaces sets s.places: the service's gazetteer, or one built from the
+// embedded data.
+func (s *Server) buildPlaces() {
+	defer close(s.placesReady)
+	if s.svc.Places != nil {
+		s.places = s.svc.Places
+		return
+	}
+	s.places, s.placesErr = gazetteer.New(s.svc.Index, s.svc.States, geonames.Places)
+}
+
+// gazetteer returns the gazetteer, waiting for it to be built.
+func (s *Server) gazetteer() (*gazetteer.Gazetteer, error) {
+	<-s.placesReady
+	if s.placesErr != nil {
+		return nil, fmt.Errorf("embedded gazetteer: %w", s.placesErr)
+	}
+	return s.places, nil
 }

@@ -28,7 +28,6 @@ import (
 	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
-	"alliance/third_party/geonames"
 	"alliance/third_party/worldatlas"
 )
 
@@ -59,6 +58,10 @@ type Server struct {
 	countries []country
 	pages     map[string]*template.Template
 
+	places      *gazetteer.Gazetteer // svc.Places, or built from the embedded data
+	placesErr   error
+	placesReady chan struct{} // closed when places is set
+
 	apiDocOnce  sync.Once // the API reference page, built on first request
 	apiSections []apiSection
 }
@@ -82,11 +85,8 @@ func NewServer(svc *Service, log *slog.Logger) *Server {
 		panic(fmt.Sprintf("embedded map: %v", err))
 	}
 	s.countries = buildCountries(svc.Index, shapes)
-	if svc.Places == nil {
-		if svc.Places, err = gazetteer.New(svc.Index, svc.States, geonames.Places); err != nil {
-			panic(fmt.Sprintf("embedded gazetteer: %v", err))
-		}
-	}
+	s.placesReady = make(chan struct{})
+	go s.buildPlaces() // a few hundred milliseconds: not in the way of starting to serve
 	s.pages = parsePages()
 	s.routes()
 	return s
