@@ -13,6 +13,7 @@ import (
 	"alliance/accession"
 	"alliance/claims"
 	"alliance/forecast"
+	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
 	"alliance/tidy"
@@ -292,6 +293,17 @@ func (s *Server) apiArticle5(w nethttp.ResponseWriter, r *nethttp.Request) error
 	v, err := s.article5(q)
 	if err != nil {
 		return err
+	}
+	if name := q.str("place"); name != "" {
+		// Say which place the name was taken to mean (which Hamilton, found as which spelling).
+		if g, err := s.gazetteer(); err == nil {
+			if gp, err := g.Resolve(name); err == nil {
+				return s.writeJSON(w, r, struct {
+					rules.Verdict
+					Match gazetteer.Place `json:"place_match"`
+				}{v, gp})
+			}
+		}
 	}
 	return s.writeJSON(w, r, v)
 }
