@@ -56,12 +56,62 @@ type Place struct {
 
 // Gazetteer finds places by name. It is safe for concurrent use.
 type Gazetteer struct {
-	ix      *geo.Index
-	places  []Place
-	byKey   map[string][]int
-	keys    []string          // sorted, for prefix search
-	country map[string]string // folded country name or code -> code
-	points  sync.Map          // feature -> its point, found on first use
+	ix       *geo.Index
+	places   []entry // compact: some 60,000 of them stay in memory
+	extras   []extra
+	byKey    map[string][]int32 // while building
+	order    []int32            // entries by name
+	start    []int32            // keys[i]'s entries are order[start[i]:start[i+1]]
+	keys     []string           // sorted, for prefix search
+	country  map[string]string  // folded country name or code -> code
+	names    map[string]string  // country code -> its name
+	interned map[string]string  // country codes, shared by the entries
+	points   sync.Map           // feature -> its point, found on first use
+}
+
+// entry is a Place as the gazetteer keeps it: about 48 bytes instead of 200.
+type entry struct {
+	name     string
+	country  string // interned
+	lat, lon float32
+	pop      int32
+	kind     uint8 // index in kinds
+	seat     uint8 // index in seats
+	extra    int32 // index in extras, or -1
+}
+
+// extra holds what few entries have.
+type extra struct{ aka, note, feature, iso string }
+
+var (
+	kinds = []string{KindState, KindTerritory, KindArea, KindCity}
+	seats = []string{"", "PPLC", "PPLA"}
+)
+
+func index(list []string, v string) uint8 {
+	for i, x := range list {
+		if x == v {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+// place expands the i-th entry.
+func (g *Gazetteer) place(i int32) Place {
+	e := g.places[i]
+	p := Place{Name: e.name, Kind: kinds[e.kind], Country: e.country, CountryName: g.names[e.country],
+		Lat: math.Round(float64(e.lat)*1e4) / 1e4, Lon: math.Round(float64(e.lon)*1e4) / 1e4, Population: int(e.pop), seat: seats[e.seat]}
+	if e.extra >= 0 {
+		x := g.extras[e.extra]
+		p.AlsoKnownAs, p.Note, p.feature, p.iso = x.aka, x.note, x.feature, x.iso
+	}
+	if p.Kind == KindState || p.CountryName == "" || Fold(p.CountryName) == Fold(p.Name) {
+		p.Label = p.Name
+	} else {
+		p.Label = p.Name + ", " + p.CountryName
+	}
+	return p
 }
 
 // New builds a gazetteer from GeoNames' places (places.tsv.gz, see
@@ -69,7 +119,7 @@ type Gazetteer struct {
 // the curated areas and spellings. Points of states and territories are the
 // index's (Point) and found on first use.
 func New(ix *geo.Index, states alliance.States, geonamesGz []byte) (*Gazetteer, error) {
-	g := &Gazetteer{ix: ix, places: make([]Place, 0, 1<<16), byKey: make(map[string][]int, 1<<16), country: map[string]string{}}
+	g := &Gazetteer{ix: ix, places: make([]entry, 0, 62000), byKey: make(map[string][]int32, 62000), country: map[string]string{}, names: map[string]string{}, interned: map[string]string{}}
 	ccNames, err := countryNames()
 	if err != nil {
 		return nil, err
@@ -129,16 +179,17 @@ func New(ix *geo.Index, states alliance.States, geonamesGz []byte) (*Gazetteer, 
 		if err1 != nil || err2 != nil || err3 != nil {
 			return nil, fmt.Errorf("places.tsv:%d: bad number in %q", line, sc.Text())
 		}
-		g.add(Place{Name: f[0], Kind: KindCity, Country: f[1], Lat: lat, Lon: lon, Population: pop, seat: f[5]})
+		g.add(Place{Name: strings.Clone(f[0]), Kind: KindCity, Country: f[1], Lat: lat, Lon: lon, Population: pop, seat: f[5]})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read places: %w", err)
 	}
-	for i := range g.places {
-		p := &g.places[i]
-		p.CountryName = name(p.Country)
-		g.country[Fold(p.CountryName)] = p.Country
-		g.country[strings.ToLower(p.Country)] = p.Country
+	for _, e := range g.places {
+		if _, ok := g.names[e.country]; !ok {
+			g.names[e.country] = name(e.country)
+			g.country[Fold(g.names[e.country])] = e.country
+			g.country[strings.ToLower(e.country)] = e.country
+		}
 	}
 	g.country["uk"], g.country["usa"], g.country["us"] = "GB", "US", "US"
 	for _, st := range states {
@@ -147,8 +198,7 @@ func New(ix *geo.Index, states alliance.States, geonamesGz []byte) (*Gazetteer, 
 	for _, a := range spellings {
 		found := false
 		for _, i := range g.byKey[Fold(a.name)] {
-			if p := g.places[i]; p.AlsoKnownAs == "" && (p.Country == a.country || ix.Sovereign(p.Country) == a.country) {
-				p := g.places[i]
+			if p := g.place(i); p.AlsoKnownAs == "" && (p.Country == a.country || ix.Sovereign(p.Country) == a.country) {
 				p.AlsoKnownAs = a.alt
 				g.add(p)
 				found = true
@@ -159,14 +209,21 @@ func New(ix *geo.Index, states alliance.States, geonamesGz []byte) (*Gazetteer, 
 			return nil, fmt.Errorf("spelling %q: no place %q in %s", a.alt, a.name, a.country)
 		}
 	}
-	for i := range g.places {
-		g.places[i].Label = g.label(i)
-	}
+	// The names, sorted, each with its run of entries in order: a binary
+	// search finds a name or a prefix, with no map to keep.
 	g.keys = make([]string, 0, len(g.byKey))
 	for k := range g.byKey {
 		g.keys = append(g.keys, k)
 	}
 	sort.Strings(g.keys)
+	g.start = make([]int32, len(g.keys)+1)
+	g.order = make([]int32, 0, len(g.places))
+	for i, k := range g.keys {
+		g.start[i] = int32(len(g.order))
+		g.order = append(g.order, g.byKey[k]...)
+	}
+	g.start[len(g.keys)] = int32(len(g.order))
+	g.byKey = nil
 	return g, nil
 }
 
@@ -203,17 +260,27 @@ func (g *Gazetteer) add(p Place) {
 	if k == "" {
 		return
 	}
-	g.places = append(g.places, p)
-	g.byKey[k] = append(g.byKey[k], len(g.places)-1)
+	c, ok := g.interned[p.Country]
+	if !ok {
+		c = strings.Clone(p.Country)
+		g.interned[c] = c
+	}
+	e := entry{name: p.Name, country: c, lat: float32(p.Lat), lon: float32(p.Lon), pop: int32(p.Population),
+		kind: index(kinds, p.Kind), seat: index(seats, p.seat), extra: -1}
+	if p.AlsoKnownAs != "" || p.Note != "" || p.feature != "" || p.iso != "" {
+		e.extra = int32(len(g.extras))
+		g.extras = append(g.extras, extra{p.AlsoKnownAs, p.Note, p.feature, p.iso})
+	}
+	g.places = append(g.places, e)
+	g.byKey[k] = append(g.byKey[k], int32(len(g.places)-1))
 }
 
-// label is "Name, Country" for places inside a state, the name alone for states.
-func (g *Gazetteer) label(i int) string {
-	p := g.places[i]
-	if p.Kind == KindState || p.CountryName == "" || Fold(p.CountryName) == Fold(p.Name) {
-		return p.Name
+// named returns the entries under the folded name k.
+func (g *Gazetteer) named(k string) []int32 {
+	if i := sort.SearchStrings(g.keys, k); i < len(g.keys) && g.keys[i] == k {
+		return g.order[g.start[i]:g.start[i+1]]
 	}
-	return p.Name + ", " + p.CountryName
+	return nil
 }
 
 // Len is the number of names the gazetteer holds.
@@ -233,10 +300,10 @@ func weight(p Place) float64 {
 	return float64(3-kindRank[p.Kind])*1e12 + w
 }
 
-func (g *Gazetteer) ranked(ix []int) []Place {
+func (g *Gazetteer) ranked(ix []int32) []Place {
 	out := make([]Place, len(ix))
 	for i, j := range ix {
-		out[i] = g.places[j]
+		out[i] = g.place(j)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return weight(out[i]) > weight(out[j]) })
 	return out
@@ -245,7 +312,7 @@ func (g *Gazetteer) ranked(ix []int) []Place {
 // Lookup returns the places called name, most likely first. A trailing
 // ", COUNTRY" (a name or an ISO code) keeps only the places in that country.
 func (g *Gazetteer) Lookup(name string) []Place {
-	if ps := g.ranked(g.byKey[Fold(name)]); len(ps) > 0 {
+	if ps := g.ranked(g.named(Fold(name))); len(ps) > 0 {
 		return ps
 	}
 	i := strings.LastIndexAny(name, ",(")
@@ -257,15 +324,15 @@ func (g *Gazetteer) Lookup(name string) []Place {
 	if code, ok := g.country[qual]; ok {
 		codes[code] = true
 	}
-	for _, j := range g.byKey[qual] { // a territory or state by any of its names ("Falklands")
-		if p := g.places[j]; p.Kind == KindState {
+	for _, j := range g.named(qual) { // a territory or state by any of its names ("Falklands")
+		if p := g.place(j); p.Kind == KindState {
 			codes[p.Country] = true
 		} else if p.iso != "" {
 			codes[p.iso] = true
 		}
 	}
 	var own, under []Place // in the country itself; in its territories
-	for _, p := range g.ranked(g.byKey[Fold(name[:i])]) {
+	for _, p := range g.ranked(g.named(Fold(name[:i]))) {
 		if codes[p.Country] {
 			own = append(own, p)
 		} else if codes[g.sovereign(p)] {
@@ -386,10 +453,10 @@ func (g *Gazetteer) Suggest(prefix string, n int) []Place {
 	if k == "" || n <= 0 {
 		return nil
 	}
-	var idx []int
+	var idx []int32
 	i := sort.SearchStrings(g.keys, k)
 	for ; i < len(g.keys) && strings.HasPrefix(g.keys[i], k); i++ {
-		idx = append(idx, g.byKey[g.keys[i]]...)
+		idx = append(idx, g.order[g.start[i]:g.start[i+1]]...)
 	}
 	ps := g.ranked(idx)
 	sort.SliceStable(ps, func(i, j int) bool {
