@@ -27,6 +27,7 @@ func TestDependencyRule(t *testing.T) {
 		{"alliance", []string{""}}, // nothing outside the standard library but itself
 		{"alliance/ledger", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/dataset"}},
 		{"alliance/accession", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
+		{"alliance/gazetteer", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger", "alliance/dataset"}},
 		{"alliance/dataset", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
 		{"alliance/sqlite", []string{"alliance/http", "alliance/cmd", "alliance/ledger", "alliance/accession"}},
 		{"alliance/auth", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},

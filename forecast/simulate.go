@@ -186,7 +186,7 @@ func Simulate(ctx context.Context, m *Model, sit Situation, sc Scenario, opt Opt
 		return nil, alliance.Errorf(alliance.EINVALID, "no completed accession with dated ratifications on or before %s to learn from", m.AsOf)
 	}
 	if sc.Protocol.IsZero() && sc.Invited.IsZero() && sc.Gate == nil {
-		return nil, alliance.Errorf(alliance.EINVALID, "%s has not been invited and the model does not forecast invitations, which are political decisions: give an invitation date (--invited) or a protocol date (--protocol), or a gate", cand)
+		return nil, alliance.Errorf(alliance.EINVALID, "%s has not been invited and the model does not forecast invitations, which are political decisions: give an invitation date or a protocol signature date, or a date before which no invitation happens", cand)
 	}
 	if sc.Protocol.IsZero() && m.InvitationToProtocol.N == 0 {
 		return nil, alliance.Errorf(alliance.EINVALID, "no past accession gives a duration from invitation to protocol on or before %s", m.AsOf)

@@ -18,7 +18,7 @@ func Timetable(ctx context.Context, h alliance.History, states alliance.States, 
 	h = Known(h, asOf)
 	st := accession.StatusOf(h, states, alliance.NATO, cand, asOf)
 	if st.Stage == accession.StageMember {
-		return nil, alliance.Errorf(alliance.EINVALID, "%s has been a member of NATO since %s: there is nothing to forecast (see alliance accession %s)", st.Name, st.Joined, cand)
+		return nil, alliance.Errorf(alliance.EINVALID, "%s has been a member of NATO since %s: there is nothing to forecast", st.Name, st.Joined)
 	}
 	if sc.Invited.IsZero() && !st.Invited.IsZero() {
 		sc.Invited = st.Invited

@@ -13,6 +13,7 @@ import (
 	"alliance/accession"
 	"alliance/claims"
 	"alliance/forecast"
+	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
 	"alliance/third_party/isocodes"
@@ -36,6 +37,7 @@ func (s *Server) routes() {
 	api("export/{table}", "export", s.apiExport)
 	api("map", "map", s.apiMap)
 	api("claims", "claims", s.apiClaims)
+	api("places", "places", s.apiPlaces)
 	s.handle("GET /api/v1/timetable/{code}", "timetable", s.apiTimetable) // streams progress; cached inside
 	s.handle("GET /api/v1/openapi.json", "openapi", s.apiOpenAPI)
 	s.handle("GET /api/v1/head", "head", s.apiHead)
@@ -120,7 +122,8 @@ func (q *query) number(name string, def, lo, hi float64) float64 {
 	}
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil || x != x || x < lo || x > hi {
-		q.err = alliance.Errorf(alliance.EINVALID, "%s: %q is not a number from %g to %g", name, v, lo, hi)
+		ftoa := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+		q.err = alliance.Errorf(alliance.EINVALID, "%s: %q is not a number from %s to %s", name, v, ftoa(lo), ftoa(hi))
 	}
 	return x
 }
@@ -288,16 +291,7 @@ func (s *Server) place(q *query, date alliance.Date) (geo.Place, error) {
 	case name != "" && (latS != "" || lonS != ""):
 		return geo.Place{}, alliance.Errorf(alliance.EINVALID, "give either place or lat and lon, not both")
 	case name != "":
-		p := name
-		for _, st := range s.svc.States {
-			if strings.EqualFold(st.Name, p) {
-				p = st.Code
-			}
-		}
-		var ok bool
-		if lat, lon, ok = s.svc.Index.Point(p); !ok {
-			return geo.Place{}, alliance.Errorf(alliance.EINVALID, "unknown place %q: give a territory or state as the border data names it (e.g. Hawaii, Canary Islands, Ceuta), or lat and lon", name)
-		}
+		return s.locatePlace(name, date)
 	case latS == "" || lonS == "":
 		return geo.Place{}, alliance.Errorf(alliance.EINVALID, "give lat and lon (decimal degrees), or place")
 	default:
@@ -319,6 +313,17 @@ func (s *Server) apiArticle5(w nethttp.ResponseWriter, r *nethttp.Request) error
 	v, err := s.article5(q)
 	if err != nil {
 		return err
+	}
+	if name := q.str("place"); name != "" {
+		// Say which place the name was taken to mean (which Hamilton, found as which spelling).
+		if g, err := s.gazetteer(); err == nil {
+			if gp, err := g.Resolve(name); err == nil {
+				return s.writeJSON(w, r, struct {
+					rules.Verdict
+					Match gazetteer.Place `json:"place_match"`
+				}{v, gp})
+			}
+		}
 	}
 	return s.writeJSON(w, r, v)
 }
@@ -417,25 +422,23 @@ func (s *Server) scenario(q *query) (forecast.Scenario, error) {
 	return sc, q.err
 }
 
-// maxRuns bounds a forecast asked over HTTP.
-const maxRuns = 2_000_000
-
 func (s *Server) timetable(ctx context.Context, q *query, code string, progress func(done, total int)) (*forecast.Result, error) {
-	leave, err := s.forecasts.enter(ctx, clientFrom(ctx))
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
 	sc, err := s.scenario(q)
 	if err != nil {
 		return nil, err
 	}
-	runs := int(q.number("runs", 100_000, 1, maxRuns))
+	runs := int(q.number("runs", 100_000, 1, forecast.MaxRuns))
 	seed := uint64(q.number("seed", 1, 0, 1<<53))
 	at := q.date("at", s.today())
 	if q.err != nil {
 		return nil, q.err
 	}
+	// Bad input is refused before the gate: only real forecasts wait or count.
+	leave, err := s.forecasts.enter(ctx, clientFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	return forecast.Timetable(ctx, s.svc.History, s.svc.States, code, at, sc, forecast.Options{Runs: runs, Seed: seed, Progress: progress})
 }
 
@@ -501,7 +504,7 @@ func (s *Server) apiBacktest(w nethttp.ResponseWriter, r *nethttp.Request) error
 	if err != nil {
 		return err
 	}
-	runs := int(q.number("runs", 20_000, 1, 500_000))
+	runs := int(q.number("runs", 20_000, 1, forecast.MaxBacktestRuns))
 	seed := uint64(q.number("seed", 1, 0, 1<<53))
 	if q.err != nil {
 		return q.err

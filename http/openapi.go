@@ -64,7 +64,7 @@ func OpenAPI() obj {
 			"/api/v1/lags":              op("Each member's days from protocol signature to ratification", arr(ref("Lag")), pOrg, param("candidate", "query", "only this candidate", str(), false)),
 			"/api/v1/stages":            op("Each accession's stages and the days between them", arr(ref("Stages")), pOrg),
 			"/api/v1/history":           op("Events with their sources, filtered", arr(ref("Event")), param("org", "query", "NATO, EU or JDS", enum("NATO", "EU", "JDS", "nato", "eu", "jds"), false), param("state", "query", "state concerned", str(), false), param("type", "query", "event type", str(), false), param("from", "query", "on or after", date(), false), param("to", "query", "on or before", date(), false)),
-			"/api/v1/article5":          op("Does Article 5 cover an attack at a place on a date?", ref("Verdict"), param("lat", "query", "latitude", num(), false), param("lon", "query", "longitude", num(), false), param("place", "query", "a territory or state by name", str(), false), param("date", "query", "date of the attack", date(), false), param("target", "query", "territory or forces", enum("territory", "forces"), false), param("party", "query", "whose territory or forces", str(), false)),
+			"/api/v1/article5":          op("Does Article 5 cover an attack at a place on a date?", ref("Verdict"), param("lat", "query", "latitude", num(), false), param("lon", "query", "longitude", num(), false), param("place", "query", "a place by name instead of lat and lon: a state, a territory (Hawaii), an island (Gotland) or a town (Narva); case and diacritics do not matter, and a name several places share takes its country (Hamilton, Bermuda) — /api/v1/places lists the candidates", str(), false), param("date", "query", "date of the attack", date(), false), param("target", "query", "territory or forces", enum("territory", "forces"), false), param("party", "query", "whose territory or forces", str(), false)),
 			"/api/v1/protection/{code}": op("Every commitment that protects a state, and apart what it owes others (with as_member: now and as a hypothetical member, each agreement's words on accession applied)", obj{"oneOf": []any{ref("Profile"), object(obj{"now": ref("Profile"), "as_member": ref("Profile")}, "now", "as_member")}}, pCode, param("at", "query", "date", date(), false), param("as_member", "query", "hypothesis: joins NATO on this date", date(), false)),
 			"/api/v1/timetable/{code}":  op("Monte Carlo accession forecast (Accept: text/event-stream streams progress events, then a result event)", ref("Forecast"), pCode, param("invited", "query", "hypothetical invitation date", date(), false), param("protocol", "query", "hypothetical protocol date", date(), false), param("withhold", "query", "CODE:DATE[:P],...", str(), false), param("gate", "query", "DATE or DATE:DATE", str(), false), param("no_holdouts", "query", "true: every recorded objection is lifted (no member holds out)", boolean(), false), pRuns, pSeed, pAt),
 			"/api/v1/backtest":          op("Forecasts of past accessions against what happened", ref("Backtest"), pRuns, pSeed),
@@ -73,6 +73,7 @@ func OpenAPI() obj {
 			"/api/v1/decide":            op("A decision rule over the members on a date", ref("Decision"), param("rule", "query", "consensus, silence, unanimity or qmv", enum("consensus", "silence", "unanimity", "qmv"), false), pOrg, pAt, param("no", "query", "members voting no / objecting (a hypothesis on top of recorded positions)", str(), false), param("assume", "query", "hypotheses: CODE:STANCE,... (support, oppose, abstain)", str(), false), param("abstain", "query", "members abstaining", str(), false), param("question", "query", "question whose positions to list", str(), false)),
 			"/api/v1/export/{table}":    op("Tidy tables for research (csv or json)", arr(obj{"type": "object"}), param("table", "path", "events, memberships or ratifications", enum("events", "memberships", "ratifications"), true), pFormat),
 			"/api/v1/claims":            op("The op-ed's claims checked against the model", arr(ref("Claim"))),
+			"/api/v1/places":            op("Places whose name starts with q, for the Article 5 checker: those called exactly q first, then by kind (state, territory, area, city) and size; each label resolves to that place alone", ref("Places"), param("q", "query", "the start of a place name (case and diacritics do not matter), or a name and its country", str(), true), param("limit", "query", "at most this many places (1 to 50, default 10)", integer(), false)),
 			"/api/v1/map":               op("Members by year of joining, and candidates, on a date", ref("MapState"), pAt),
 			"/api/v1/head":              op("The ledger's head: its number of entries and the hash of the last one, for witnesses (alliance verify --against)", ref("Head")),
 			"/api/v1/events/stream": obj{"get": obj{
@@ -81,7 +82,7 @@ func OpenAPI() obj {
 				"responses":  obj{"200": obj{"description": "an event stream", "content": obj{"text/event-stream": obj{"schema": str()}}}, "429": status("too many open streams")},
 			}},
 			"/api/v1/events": obj{"post": obj{
-				"summary":     "Record events (an editor's token): a JSON list of events in the format of the data files, checked as `alliance record` checks them; all or nothing",
+				"summary":     "Record events (an editor's token): a JSON list of events in the format of the data files, checked as recorded files are (schema, sources, limits, rules); all or nothing",
 				"security":    bearer,
 				"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": arr(ref("NewEvent"))}}},
 				"responses": obj{
@@ -92,7 +93,7 @@ func OpenAPI() obj {
 				},
 			}},
 		},
-		"components": obj{"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "description": "a token made with `alliance token create`"}}, "schemas": obj{
+		"components": obj{"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "description": "a token the operator of the server creates for you"}}, "schemas": obj{
 			"Error":      object(obj{"error": object(obj{"code": enum("EINVALID", "ENOTFOUND", "ECONFLICT", "EUNAUTHORIZED", "EFORBIDDEN", "ECORRUPT", "EINTERNAL", "EBUSY"), "message": str()}, "code", "message")}, "error"),
 			"Head":       object(obj{"entries": integer(), "head": str(), "events": integer()}, "entries", "head"),
 			"Written":    object(obj{"stored": integer(), "entries": integer(), "head": str()}, "stored", "entries", "head"),
@@ -114,7 +115,8 @@ func OpenAPI() obj {
 				"date", "type", "org", "states", "title", "source"),
 			"Place": object(obj{"lat": num(), "lon": num(), "kind": enum("land", "sea"), "state": str(), "territory": str(), "continent": str(), "north_of_tropic_of_cancer": boolean()}, "lat", "lon", "kind"),
 			"Verdict": object(obj{"verdict": enum("covered", "not_covered", "disputed"), "clause": str(), "clause_text": str(), "text_version": str(), "reason": str(), "party": str(), "party_name": str(),
-				"target": enum("territory", "forces"), "date": date(), "place": ref("Place"), "obligated": arr(str()), "sources": arr(source)},
+				"target": enum("territory", "forces"), "date": date(), "place": ref("Place"), "obligated": arr(str()), "sources": arr(source),
+				"place_match": obj{"description": "with place=: the place the name was taken to mean", "$ref": "#/components/schemas/PlaceMatch"}},
 				"verdict", "clause", "reason", "party", "place", "obligated"),
 			"Profile": object(obj{"state": str(), "name": str(), "at": date(), "nato_member": boolean(), "eu_member": boolean(),
 				"commitments": arr(ref("Commitment")), "owes": arr(ref("Commitment")), "ended": arr(ref("Commitment"))},
@@ -134,6 +136,9 @@ func OpenAPI() obj {
 				"rule", "org", "members", "adopted", "reason"),
 			"Claim": object(obj{"id": str(), "quote": str(), "verdict": enum("supported", "contradicted", "imprecise", "not_in_model"), "value": obj{"type": []any{"number", "null"}}, "detail": str(), "explain": str(), "events": arr(ref("Event"))},
 				"id", "quote", "verdict", "detail", "events"),
+			"PlaceMatch": object(obj{"name": str(), "label": str(), "kind": enum("state", "territory", "area", "city"), "country": str(), "country_name": str(),
+				"lat": num(), "lon": num(), "population": integer(), "also_known_as": str(), "note": str()}, "name", "label", "kind", "country", "lat", "lon"),
+			"Places":   object(obj{"query": str(), "attribution": str(), "places": arr(ref("PlaceMatch"))}, "query", "places"),
 			"MapState": object(obj{"at": date(), "members": obj{"type": "object", "additionalProperties": str()}, "candidates": obj{"type": "object", "additionalProperties": str()}, "count": integer()}, "at", "members", "candidates", "count"),
 		}},
 	}

@@ -9,7 +9,9 @@ import (
 	nethttp "net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"alliance"
 	"alliance/accession"
@@ -43,6 +45,16 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v string) string { return strings.ReplaceAll(v, "_", "-") },
 	"human":        func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
 	"get":          func(v url.Values, k string) string { return v.Get(k) },
+	"thousands":    thousands,
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // parsePages parses each page with the layout. Templates are part of the
@@ -102,6 +114,7 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /ukraine", "page_ukraine", s.pageUkraine)
 	s.handle("GET /events", "page_events", s.pageEvents)
 	s.handle("GET /claims", "page_claims", s.pageClaims)
+	s.handle("GET /api", "page_api", s.pageAPI)
 	s.handle("GET /", "page_notfound", func(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return alliance.Errorf(alliance.ENOTFOUND, "There is no page at %s.", r.URL.Path)
 	})
@@ -185,94 +198,35 @@ func (s *Server) pageState(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	})
 }
 
-func (s *Server) pageTracker(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := s.pageQuery(r, "candidate", "at")
-	if err != nil {
-		return err
-	}
-	cand := q.state(s, "candidate")
-	if cand == "" && q.err == nil {
-		cand = "SE"
-	}
-	stages := accession.AllStages(s.svc.History, s.svc.States, alliance.NATO)
-	var def alliance.Date
-	for _, st := range stages {
-		if st.Candidate == cand {
-			def = st.Joined
-		}
-	}
-	if def.IsZero() {
-		def = s.today()
-	}
-	at := q.date("at", def)
-	if q.err != nil {
-		return q.err
-	}
-	st := accession.StatusOf(s.svc.History, s.svc.States, alliance.NATO, cand, at)
-	var cands []string
-	for i := len(stages) - 1; i >= 0; i-- {
-		cands = append(cands, stages[i].Candidate)
-	}
-	data := map[string]any{
-		"Status": st, "At": at, "Candidates": cands, "States": s.svc.States, "Timeline": trackerSVG(st),
-	}
-	if st.Stage == accession.StageRatifying {
-		// A live forecast of an accession in progress, from what was on
-		// record on the day shown; a page that cannot have one shows none.
-		if res, err := forecast.Timetable(r.Context(), s.svc.History, s.svc.States, cand, at, forecast.Scenario{}, forecast.Options{Runs: 20_000, Seed: 1}); err == nil {
-			data["Forecast"] = res
-		}
-	}
-	return s.render(w, r, 200, "tracker", st.Name+" accession tracker", data)
-}
-
-// trackerSVG draws each ratification as a dot on a line of days since the
-// protocol's signature.
-func trackerSVG(st accession.Status) template.HTML {
-	if st.ProtocolSigned.IsZero() {
-		return ""
-	}
-	end := st.At
-	if !st.Joined.IsZero() {
-		end = st.Joined
-	}
-	days := max(end.DaysSince(st.ProtocolSigned), 1)
-	const w, h, l, rgt = 760.0, 120.0, 20.0, 20.0
-	x := func(d int) float64 { return l + float64(d)/float64(days)*(w-l-rgt) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %.0f %.0f" role="img" font-size="12" font-family="system-ui, sans-serif" aria-label="Timeline of ratifications, %d days from protocol signature to %s">`, w, h, days, end)
-	fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="60" y2="60" stroke="#555"/>`, l, w-rgt)
-	fmt.Fprintf(&b, `<text x="%.0f" y="90" fill="#333">protocol %s</text><text x="%.0f" y="90" text-anchor="end" fill="#333">%s %s</text>`, l, st.ProtocolSigned, w-rgt, map[bool]string{true: "joined", false: "as of"}[!st.Joined.IsZero()], end)
-	for i, r := range st.Ratified {
-		if r.Days == nil {
-			continue
-		}
-		y := 50.0 - float64(i%3)*12
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.0f" r="5" fill="#0072B2"><title>%s %s (%s), day %d</title></circle>`, x(max(*r.Days, 0)), y, r.Name, r.Date, r.Basis, *r.Days)
-	}
-	for i, p := range st.PendingDetail {
-		fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="end" fill="#8a1c00" font-weight="600">%s pending</text>`, w-rgt, 20+14*i, p.Code)
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
-}
-
 func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	q, err := s.pageQuery(r, "lat", "lon", "place", "date", "target", "party")
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(),
-		"SVG": s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
-	if q.str("lat") != "" || q.str("place") != "" {
+	data := map[string]any{"Form": r.URL.Query(), "Today": s.today(), "States": s.svc.States,
+		"Members": alliance.Replay(s.svc.History, s.today()).Members(alliance.NATO, s.svc.States),
+		"SVG":     s.mapSVG(s.countries, s.mapState(s.today()), func(string) string { return "#" })}
+	status := 200
+	if q.str("lat") != "" || q.str("lon") != "" || q.str("place") != "" {
 		v, err := s.article5(q)
 		if err != nil {
 			data["Error"] = alliance.ErrorMessage(err)
 			if alliance.ErrorCode(err) != alliance.EINVALID {
 				return err
 			}
+			status = statusOf[alliance.EINVALID]
+			if name := q.str("place"); name != "" {
+				data["Candidates"] = s.placeCandidates(r, name)
+			}
 		} else {
 			data["Verdict"] = v
+			if name := q.str("place"); name != "" {
+				if g, err := s.gazetteer(); err == nil {
+					if gp, err := g.Resolve(name); err == nil {
+						data["Place"] = gp
+					}
+				}
+			}
 			// Mark the place on the map.
 			x, y := (v.Place.Lon+180)*mapScale, (mapTop-v.Place.Lat)*mapScale
 			svg := string(data["SVG"].(template.HTML))
@@ -280,11 +234,11 @@ func (s *Server) pageArticle5(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			data["SVG"] = template.HTML(strings.TrimSuffix(svg, "</svg>") + marker)
 		}
 	}
-	return s.render(w, r, 200, "article5", "Article 5 checker", data)
+	return s.render(w, r, status, "article5", "Article 5 checker", data)
 }
 
 func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed", "no_holdouts")
+	q, err := s.pageQuery(r, "invited", "protocol", "withhold", "gate", "runs", "seed", "hold_member", "hold_until", "hold_chance", "not_before", "not_after", "no_holdouts")
 	if err != nil {
 		return err
 	}
@@ -306,22 +260,104 @@ func (s *Server) pageUkraine(w nethttp.ResponseWriter, r *nethttp.Request) error
 		"Path": path, "Polls": polls, "PollSVG": template.HTML(pollSVG),
 		"Profile": s.svc.Rules.Protection("UA", s.today()),
 		"Border":  border, "WithUA": withUA, "BeforeFinland": fin,
-		"Form": r.URL.Query(), "Today": s.today(),
+		"Form": r.URL.Query(), "Today": s.today(), "MaxRuns": forecast.MaxRuns,
+		"Members": alliance.Replay(s.svc.History, s.today()).Members(alliance.NATO, s.svc.States),
 	}
-	if q.str("invited") != "" || q.str("protocol") != "" {
+	status := 200
+	if err := formScenario(r); err != nil {
+		data["Error"], status = alliance.ErrorMessage(err), statusOf[alliance.EINVALID]
+	} else if q.str("invited") != "" || q.str("protocol") != "" || q.str("gate") != "" {
 		if q.str("runs") == "" {
 			r.URL.RawQuery += "&runs=20000"
 		}
 		res, err := s.timetable(r.Context(), q, "UA", nil)
 		if err != nil {
-			data["Error"] = alliance.ErrorMessage(err)
+			if alliance.ErrorCode(err) != alliance.EINVALID {
+				return err
+			}
+			data["Error"], status = alliance.ErrorMessage(err), statusOf[alliance.EINVALID]
 		} else {
 			data["Forecast"] = res
+			data["Words"] = s.forecastWords(res, "Ukraine")
 			data["ForecastSVG"] = template.HTML(chart.Forecast(res, "Ukraine"))
 			data["Milestones"] = []string{forecast.MInvited, forecast.MProtocol, forecast.MLastRatif, forecast.MJoined}
 		}
 	}
-	return s.render(w, r, 200, "ukraine", "Ukraine's two paths", data)
+	return s.render(w, r, status, "ukraine", "Ukraine's two paths", data)
+}
+
+// formScenario turns the forecaster's form fields (a member that holds out,
+// until when and how likely; no invitation before a date) into the
+// scenario parameters the API takes, in r's query.
+func formScenario(r *nethttp.Request) error {
+	v := r.URL.Query()
+	member, until, chance := v.Get("hold_member"), v.Get("hold_until"), v.Get("hold_chance")
+	if member != "" || until != "" {
+		if member == "" || until == "" {
+			return alliance.Errorf(alliance.EINVALID, "For a member that holds out, choose both the member and the date until which it holds out.")
+		}
+		p := 1.0
+		if chance != "" {
+			pct, err := strconv.ParseFloat(chance, 64)
+			if err != nil || pct < 0 || pct > 100 {
+				return alliance.Errorf(alliance.EINVALID, "The chance that the member holds out is a percentage from 0 to 100, not %q.", chance)
+			}
+			p = pct / 100
+		}
+		item := fmt.Sprintf("%s:%s:%g", member, until, p)
+		if w := v.Get("withhold"); w != "" {
+			item = w + "," + item
+		}
+		v.Set("withhold", item)
+	}
+	if nb, na := v.Get("not_before"), v.Get("not_after"); nb != "" || na != "" {
+		if nb == "" {
+			return alliance.Errorf(alliance.EINVALID, "Give the date before which there is no invitation (\"not before\"); \"at the latest\" only makes it a range.")
+		}
+		g := nb
+		if na != "" {
+			g += ":" + na
+		}
+		v.Set("gate", g)
+	}
+	for _, k := range []string{"hold_member", "hold_until", "hold_chance", "not_before", "not_after"} {
+		v.Del(k)
+	}
+	r.URL.RawQuery = v.Encode()
+	return nil
+}
+
+// forecastWords says what a forecast found in sentences.
+func (s *Server) forecastWords(res *forecast.Result, name string) []string {
+	var out []string
+	j, ok := res.Milestones[forecast.MJoined]
+	if !ok {
+		return nil
+	}
+	out = append(out, fmt.Sprintf("In 8 of 10 simulated futures %s joins between %s and %s; in half of them it has joined by %s.", name, longDate(j.P10), longDate(j.P90), longDate(j.P50)))
+	if p, ok := res.Milestones[forecast.MProtocol]; ok {
+		out = append(out, fmt.Sprintf("The accession protocol is signed between %s and %s in 8 of 10.", longDate(p.P10), longDate(p.P90)))
+	}
+	var last []string
+	for i, l := range res.LastToRatify {
+		if i == 4 || l.Probability < 0.02 {
+			break
+		}
+		last = append(last, fmt.Sprintf("%s (%.0f%% of futures)", s.svc.States.Name(l.Code), 100*l.Probability))
+	}
+	if len(last) > 0 {
+		out = append(out, "The Ally whose ratification comes last decides the date; most often that is "+strings.Join(last, ", ")+".")
+	}
+	out = append(out, fmt.Sprintf("These are %s simulated accessions, each taking the pace of one of %d past accessions and each Ally's pace from its own record; the invitation itself is your assumption, not a forecast.", thousands(res.Runs), len(res.Learnt)))
+	return out
+}
+
+// longDate writes a date as people read it: 26 February 2028.
+func longDate(d alliance.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, time.Month(d.Month), d.Year)
 }
 
 func (s *Server) pageEvents(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -25,6 +26,7 @@ import (
 
 	"alliance"
 	"alliance/claims"
+	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
 	"alliance/third_party/worldatlas"
@@ -43,6 +45,7 @@ type Service struct {
 	Rules       *rules.Engine
 	Borders     []rules.Border
 	Populations map[string]int64
+	Places      *gazetteer.Gazetteer // built by NewServer when nil
 	Claims      *claims.Model
 	ClaimList   []claims.Claim
 	Version     string
@@ -88,6 +91,22 @@ type Server struct {
 	handler   nethttp.Handler
 	countries []country
 	pages     map[string]*template.Template
+
+	places  *placesHolder // shared by every version of a live server
+	apiDocs *apiDocHolder // per version: its examples are real answers
+}
+
+// placesHolder holds the gazetteer, built in the background.
+type placesHolder struct {
+	g     *gazetteer.Gazetteer // svc.Places, or built from the embedded data
+	err   error
+	ready chan struct{} // closed when g is set
+}
+
+// apiDocHolder holds the API reference page, built on first request.
+type apiDocHolder struct {
+	once     sync.Once
+	sections []apiSection
 }
 
 type cached struct {
@@ -123,6 +142,8 @@ func NewServerWith(svc *Service, log *slog.Logger, opt Options) *Server {
 		panic(fmt.Sprintf("embedded map: %v", err))
 	}
 	s.countries = buildCountries(svc.Index, shapes)
+	s.places = &placesHolder{ready: make(chan struct{})}
+	go s.places.build(svc) // a few hundred milliseconds: not in the way of starting to serve
 	s.pages = parsePages()
 	return s.with(svc)
 }
@@ -136,6 +157,7 @@ func (s *Server) with(svc *Service) *Server {
 	}
 	n := *s
 	n.svc = svc
+	n.apiDocs = &apiDocHolder{}
 	n.mux = nethttp.NewServeMux()
 	n.routes()
 	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),

@@ -69,7 +69,10 @@ func MustServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
 	s := MustService(tb)
 	srvOnce.Do(func() {
-		srv = httptest.NewServer(alliancehttp.NewServer(s, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+		// The tests are one client asking many forecasts: the per-client
+		// rate is TestForecastRatePerClient's to check.
+		srv = httptest.NewServer(alliancehttp.NewServerWith(s, slog.New(slog.NewTextHandler(io.Discard, nil)),
+			alliancehttp.Options{ForecastPerMinute: 1e6, ForecastBurst: 1e6}).Handler())
 	})
 	return srv
 }
@@ -119,6 +122,7 @@ func TestEndpointsConformToOpenAPI(t *testing.T) {
 		"/api/v1/map":               {"?at=2023-04-04"},
 		"/api/v1/claims":            {""},
 		"/api/v1/head":              {""},
+		"/api/v1/places":            {"?q=Narv", "?q=Hamilton&limit=20", "?q=suwalki"},
 	}
 	for p := range paths {
 		if p == "/api/v1/events/stream" || p == "/api/v1/events" {
@@ -257,9 +261,12 @@ func TestErrors(t *testing.T) {
 		{"/api/v1/accession/XX", 400, "EINVALID", `unknown state code "XX"`},
 		{"/api/v1/article5?lat=NaN&lon=0", 400, "EINVALID", "lat"},
 		{"/api/v1/article5?lat=91&lon=0", 400, "EINVALID", "from -90 to 90"},
-		{"/api/v1/article5?place=Atlantis", 400, "EINVALID", "unknown place"},
+		{"/api/v1/article5?place=Ruritania", 400, "EINVALID", "No place called"},
+		{"/api/v1/article5?place=Hamilton", 400, "EINVALID", "Hamilton, Bermuda"},
+		{"/api/v1/places", 400, "EINVALID", "Give the start of a place name"},
+		{"/api/v1/places?q=Nar&limit=99", 400, "EINVALID", "limit"},
 		{"/api/v1/article5?lat=50&lon=10&date=1930-01-01", 400, "EINVALID", "before 1949"},
-		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the party"},
+		{"/api/v1/article5?lat=40&lon=-40&target=forces", 400, "EINVALID", "needs the Party"},
 		{"/api/v1/timetable/UA", 400, "EINVALID", "does not forecast invitations"},
 		{"/api/v1/timetable/UA?invited=2027-07-07&runs=999999999", 400, "EINVALID", "runs"},
 		{"/api/v1/timetable/UA?invited=2027-07-07&withhold=HU", 400, "EINVALID", "want CODE:DATE"},
@@ -362,10 +369,20 @@ func TestPages(t *testing.T) {
 	}{
 		{"/?at=2023-04-04", "31</span> members", 200},
 		{"/tracker?candidate=SE&at=2023-06-01", `data-code="HU"`, 200},
+		{"/tracker?candidate=UA", "Bucharest Summit", 200},
+		{"/tracker?candidate=UA", `<option value="UA" selected>`, 200},
+		{"/tracker?candidate=DE", "What the record lacks", 200},
+		{"/tracker?candidate=US", "a founding member", 200},
+		{"/tracker?candidate=US", `<option value="US" selected>`, 200},
 		{"/article5?lat=21.31&lon=-157.86&date=2024-06-01", "NOT COVERED", 200},
-		{"/article5?lat=999&lon=0", "from -90 to 90", 200},
+		{"/article5?lat=999&lon=0", "from -90 to 90", 400},
+		{"/article5?place=suwalki&date=2023-04-04", "Suwałki, Poland", 200},
+		{"/article5?place=Hamilton", "Hamilton, Bermuda", 400},
 		{"/ukraine", "Ukraine applies for EU membership", 200},
 		{"/ukraine?invited=2027-07-07&runs=5000", "Forecast of the joining date", 200},
+		{"/ukraine?invited=2027-07-07&runs=5000&hold_member=HU&hold_until=2029-01-01&hold_chance=50", "In 8 of 10 simulated futures Ukraine joins between", 200},
+		{"/ukraine?invited=2027-07-07&hold_until=2029-01-01", "choose both the member and the date", 400},
+		{"/ukraine?invited=2027-07-07&runs=3000000", "not a number from 1 to 2000000", 400},
 		{"/events?state=FI&type=joined", "Finland", 200},
 		{"/state/FI?at=2023-04-04", "North Atlantic Treaty, Article 5", 200},
 		{"/state/FI?at=2025-01-01", "What Finland owes others on 2025-01-01", 200},
@@ -408,6 +425,47 @@ func TestValidatorHasTeeth(t *testing.T) {
 	} {
 		if err := validate(schemaAt(t, specBody, "components", "schemas", tc.schema), []byte(tc.v)); err == nil {
 			t.Errorf("%s accepted %s", tc.schema, tc.v)
+		}
+	}
+}
+
+// TestAPIPage checks that the human-readable reference lists every path of
+// the OpenAPI document with an example that works.
+func TestAPIPage(t *testing.T) {
+	res, body := get(t, "/api")
+	if res.StatusCode != 200 {
+		t.Fatalf("GET /api: %d", res.StatusCode)
+	}
+	var spec map[string]any
+	_, doc := get(t, "/api/v1/openapi.json")
+	if err := json.Unmarshal(doc, &spec); err != nil {
+		t.Fatal(err)
+	}
+	page := string(body)
+	for p := range spec["paths"].(map[string]any) {
+		if !strings.Contains(page, "<code>"+p+"</code></h3>") {
+			t.Errorf("/api does not describe %s", p)
+		}
+	}
+	// Every path has a worked example but the stream (it never ends) and
+	// the write (it needs a token).
+	if n, want := strings.Count(page, "→ 200"), len(spec["paths"].(map[string]any))-2; n != want {
+		t.Errorf("/api has %d examples answering 200, want %d (one per path but the stream and the write)", n, want)
+	}
+}
+
+// TestWordsForPeople checks that pages and API messages speak to people:
+// no command-line flags, commands or repository paths.
+func TestWordsForPeople(t *testing.T) {
+	for _, path := range []string{"/", "/tracker?candidate=UA", "/tracker?candidate=DE", "/tracker?candidate=SE&at=2023-06-01",
+		"/article5?place=Narva", "/article5?place=Hamilton", "/article5?lat=50&lon=-30", "/article5?lat=35&lon=18&target=forces",
+		"/ukraine", "/ukraine?invited=2027-07-07&runs=2000", "/claims", "/api", "/api/v1/timetable/FI", "/api/v1/timetable/UA",
+		"/api/v1/article5?lat=50&lon=-30", "/api/v1/protection/UA", "/api/v1/places"} {
+		_, body := get(t, path)
+		for _, bad := range []string{"--invited", "--target", "--party", "--place", "alliance article5", "alliance accession", "`alliance", "data/GAPS.md", ".yaml"} {
+			if strings.Contains(string(body), bad) {
+				t.Errorf("GET %s says %q", path, bad)
+			}
 		}
 	}
 }

@@ -126,7 +126,7 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 	switch q.Target {
 	case Territory:
 		if p.Kind == "sea" && !p.TerritorialSea {
-			return v, alliance.Errorf(alliance.EINVALID, "%s is at sea beyond any territorial sea: there is no territory to attack there; for a ship or aircraft use --target forces with --party", where)
+			return v, alliance.Errorf(alliance.EINVALID, "%s is at sea beyond any territorial sea: there is no territory to attack there; for a ship or aircraft, ask about an attack on forces and name the Party whose forces they are", where)
 		}
 		if p.State == "" && p.Override != nil && p.Override.Occupation && !q.Date.Before(InForce) {
 			v.Party, v.PartyName = q.Party, e.States.Name(q.Party)
@@ -148,11 +148,11 @@ func (e *Engine) Article5(q Query) (Verdict, error) {
 		if q.Party == "" {
 			v.Party = p.State
 		} else if q.Party != p.State {
-			return v, alliance.Errorf(alliance.EINVALID, "%s is the territory of %s, not of %s; for an attack on %s's forces there use --target forces", where, e.name(p.State), e.name(q.Party), e.name(q.Party))
+			return v, alliance.Errorf(alliance.EINVALID, "%s is the territory of %s, not of %s; for an attack on %s's forces there, ask about an attack on forces", where, e.name(p.State), e.name(q.Party), e.name(q.Party))
 		}
 	case Forces:
 		if q.Party == "" {
-			return v, alliance.Errorf(alliance.EINVALID, "an attack on forces needs the party whose forces they are (--party CODE)")
+			return v, alliance.Errorf(alliance.EINVALID, "an attack on forces needs the Party whose forces they are")
 		}
 	default:
 		return v, alliance.Errorf(alliance.EINVALID, "unknown target %q: want territory or forces", q.Target)

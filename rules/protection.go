@@ -193,7 +193,7 @@ func (e *Engine) protection(h alliance.History, state string, at alliance.Date, 
 		p.Commitments = append(p.Commitments, Commitment{Kind: NATOArticle5, Name: "North Atlantic Treaty, Article 5",
 			Partners: partners, Since: since, Clause: a.Clause,
 			Owes:   "An armed attack on one Party is an attack on all; each Party will assist the Party attacked by such action as it deems necessary, including the use of armed force.",
-			Limits: "Article 6: attacks on a Party's territory in Europe or North America, on Turkey, on islands in the North Atlantic north of the Tropic of Cancer, and on forces, vessels or aircraft there or in the Mediterranean or the North Atlantic area north of the Tropic (ask `alliance article5` for a place).",
+			Limits: "Article 6: attacks on a Party's territory in Europe or North America, on Turkey, on islands in the North Atlantic north of the Tropic of Cancer, and on forces, vessels or aircraft there or in the Mediterranean or the North Atlantic area north of the Tropic (the Article 5 checker answers for a place).",
 			Source: a.Source})
 	}
 	if p.EUMember && !at.Before(LisbonInForce) {

@@ -9,21 +9,26 @@ import (
 	"alliance"
 	"alliance/data"
 	"alliance/dataset"
+	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
+	"alliance/third_party/geonames"
 )
 
 func (a *App) article5(ctx context.Context, args []string) error {
 	f := newFlags(a, "article5", "(--lat LAT --lon LON | --place NAME) [--date YYYY-MM-DD] [--target territory|forces] [--party CODE] [--json]",
 		"Says whether Article 5 of the North Atlantic Treaty, as limited by Article 6, covers an armed\n"+
 			"attack at a place on a date: covered, not_covered or disputed, the clause that decides, a\n"+
-			"reason, and the allies bound. --place takes a territory or state as the border data names it\n"+
-			"(Hawaii, Canary Islands, Ceuta, Svalbard, Finland, ...).\n"+
-			"Examples: alliance article5 --lat 21.31 --lon -157.86\n"+
+			"reason, and the allies bound. --place takes a place by name: a state, a territory (Hawaii,\n"+
+			"Canary Islands, Ceuta, Svalbard), an island (Gotland) or a town (Narva, Suwalki, Kirkenes);\n"+
+			"case and diacritics do not matter, and a name several places share takes its country\n"+
+			"(\"Hamilton, Bermuda\"). Place names: GeoNames (geonames.org), CC BY 4.0.\n"+
+			"Examples: alliance article5 --place Narva --date 2023-04-04\n"+
+			"          alliance article5 --lat 21.31 --lon -157.86\n"+
 			"          alliance article5 --lat 35.0 --lon 18.0 --target forces --party US").withJSON()
 	latS := f.String("lat", "", "latitude in decimal degrees (-90 to 90)")
 	lonS := f.String("lon", "", "longitude in decimal degrees (-180 to 180)")
-	placeS := f.String("place", "", "a territory or state by name, instead of coordinates")
+	placeS := f.String("place", "", "a place by name (state, territory, island or town), instead of coordinates")
 	dateS := f.Date("date", "date of the attack YYYY-MM-DD (default today)")
 	targetS := f.String("target", "territory", "what was attacked: territory, or forces (forces, vessels or aircraft)")
 	partyS := f.String("party", "", "whose territory or forces (ISO code); for territory, default: the state that holds the place")
@@ -56,23 +61,27 @@ func (a *App) article5(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if target == rules.Forces && party == "" {
+		return alliance.Errorf(alliance.EINVALID, "--target forces needs --party CODE: the Party whose forces, vessels or aircraft they are")
+	}
 	var lat, lon float64
-	name := ""
+	name, label := "", ""
 	switch {
 	case *placeS != "" && (*latS != "" || *lonS != ""):
 		return alliance.Errorf(alliance.EINVALID, "give either --place or --lat and --lon, not both")
 	case *placeS != "":
-		var ok bool
-		place := *placeS
-		for _, st := range w.states {
-			if strings.EqualFold(st.Name, place) {
-				place = st.Code // the dataset's name of a state
-			}
+		g, err := gazetteer.New(ix, w.states, geonames.Places)
+		if err != nil {
+			return fmt.Errorf("embedded gazetteer: %w", err)
 		}
-		if lat, lon, ok = ix.Point(place); !ok {
-			return alliance.Errorf(alliance.EINVALID, "unknown place %q: give a territory or state as the border data names it (e.g. Hawaii, Canary Islands, Ceuta, Svalbard), or --lat and --lon", *placeS)
+		gp, err := g.Resolve(*placeS)
+		if err != nil {
+			return err
 		}
-		name = *placeS
+		lat, lon, name, label = gp.Lat, gp.Lon, gp.Name, gp.Label
+		if gp.AlsoKnownAs != "" {
+			label += " (" + gp.AlsoKnownAs + ")"
+		}
 	case *latS == "" || *lonS == "":
 		return alliance.Errorf(alliance.EINVALID, "give --lat and --lon (or --place NAME); see alliance article5 --help")
 	default:
@@ -97,7 +106,11 @@ func (a *App) article5(ctx context.Context, args []string) error {
 	}
 	out := a.Stdout
 	fmt.Fprintf(out, "%s — %s\n%s\n\n", strings.ToUpper(strings.ReplaceAll(v.Verdict, "_", " ")), v.Clause, v.Reason)
-	fmt.Fprintf(out, "Place:   %.4f, %.4f · %s", p.Lat, p.Lon, p.Kind)
+	fmt.Fprint(out, "Place:   ")
+	if label != "" {
+		fmt.Fprintf(out, "%s · ", label)
+	}
+	fmt.Fprintf(out, "%.4f, %.4f · %s", p.Lat, p.Lon, p.Kind)
 	if p.State != "" {
 		fmt.Fprintf(out, " · %s", w.states.Name(p.State))
 		if p.Territory != "" {
@@ -128,6 +141,9 @@ func (a *App) article5(ctx context.Context, args []string) error {
 	}
 	for _, s := range v.Sources {
 		fmt.Fprintf(out, "Source:  %s <%s>\n", s.Title, s.URL)
+	}
+	if label != "" {
+		fmt.Fprintf(out, "Place names: GeoNames (geonames.org), CC BY 4.0.\n")
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ var readRoutes = map[string]string{
 	"/api/v1/stages":            "/api/v1/stages",
 	"/api/v1/history":           "/api/v1/history?state=UA&type=applied",
 	"/api/v1/article5":          "/api/v1/article5?place=Ceuta",
+	"/api/v1/places":            "/api/v1/places?q=Narva",
 	"/api/v1/protection/{code}": "/api/v1/protection/UA",
 	"/api/v1/timetable/{code}":  "/api/v1/timetable/UA?invited=2027-07-07&runs=1000",
 	"/api/v1/backtest":          "/api/v1/backtest?runs=500",

@@ -64,8 +64,8 @@ func (a *App) backtest(ctx context.Context, args []string) error {
 	if err := f.parseNone(args); err != nil {
 		return err
 	}
-	if *runs <= 0 {
-		return alliance.Errorf(alliance.EINVALID, "--runs must be positive")
+	if *runs <= 0 || *runs > forecast.MaxBacktestRuns {
+		return alliance.Errorf(alliance.EINVALID, "--runs %d: want 1 to %d", *runs, forecast.MaxBacktestRuns)
 	}
 	w, err := a.open(ctx, *f.db, true)
 	if err != nil {

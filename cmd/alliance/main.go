@@ -48,13 +48,14 @@ func commands() []command {
 		{"sources", "the events' sources counted by kind and by domain, and the events resting on each", (*App).sources},
 		{"record", "append the events in a YAML file to the ledger (same format and checks as data/)", (*App).record},
 		{"article5", "does Article 5 cover an attack at this place on this date? (verdict, clause, reason)", (*App).article5},
+		{"places", "look a place up by name: the gazetteer behind article5 --place", (*App).places},
 		{"protection", "every commitment that covers a state: NATO Art. 5, EU Art. 42(7), security agreements", (*App).protection},
 		{"timetable", "forecast a candidate's accession timetable by Monte Carlo, with scenarios", (*App).timetable},
 		{"backtest", "how well the forecaster would have done on past accessions", (*App).backtest},
 		{"decide", "a decision rule over the members on a date: consensus, silence, unanimity, qmv", (*App).decide},
 		{"polls", "public support polls with their sources, and a chart", (*App).polls},
 		{"border", "length of NATO's land border with Russia or Belarus on a date, or in a scenario", (*App).border},
-		{"map", "the Membership Action Plan record: days to join with and without a MAP", (*App).mapPlan},
+		{"map-record", "the Membership Action Plan (MAP) record: days to join with and without a MAP", (*App).mapPlan},
 		{"claims", "the op-ed's claims checked against the model, with computed verdicts and sources", (*App).claims},
 		{"verify", "check the ledger read-only: hash chain, signatures, release, a saved head", (*App).verify},
 		{"token", "create, list and revoke API tokens (editors write through the API)", (*App).token},
@@ -73,12 +74,22 @@ func main() {
 // Main runs one command line and returns the process exit code. It is the
 // CLI's one way out for errors: a one-line message, and the code's exit status.
 func (a *App) Main(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		a.usage(a.Stdout)
 		if len(args) == 0 {
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "help" { // alliance help CMD: that command's help
+		if len(args) > 2 {
+			return a.fail(alliance.Errorf(alliance.EINVALID, "help takes one command, got %d", len(args)-1))
+		}
+		args = []string{args[1], "--help"}
+	}
+	if args[0] == "map" { // the old name, easily read as the map of members
+		fmt.Fprintln(a.Stderr, "alliance: \"map\" is now \"map-record\" (the Membership Action Plan record); the old name will go away")
+		args[0] = "map-record"
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -94,10 +105,10 @@ func (a *App) Main(ctx context.Context, args []string) int {
 
 func (a *App) usage(w io.Writer) {
 	fmt.Fprintln(w, "alliance: an executable, sourced model of NATO's collective-defence system.")
-	fmt.Fprintln(w, "\nUsage: alliance <command> [flags]   (alliance <command> --help for its flags)")
+	fmt.Fprintln(w, "\nUsage: alliance <command> [flags]   (alliance help <command> for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --db PATH (or ALLIANCE_DB); the default is", defaultDBHint())
 	fmt.Fprintln(w, "Dates are YYYY-MM-DD; states are ISO 3166-1 alpha-2 codes (SE, FI, UA, ...).")

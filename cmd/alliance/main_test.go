@@ -137,6 +137,15 @@ func TestErrorsExitCodes(t *testing.T) {
 	if code, out, _ := run(t, db, "accession", "--help"); code != 0 || !strings.Contains(out, "Usage: alliance accession CODE") {
 		t.Errorf("accession --help: exit %d\n%s", code, out)
 	}
+	if code, out, _ := run(t, db, "help", "article5"); code != 0 || !strings.Contains(out, "Usage: alliance article5") {
+		t.Errorf("help article5: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run(t, db, "help", "nosuch"); code != 2 || !strings.Contains(stderr, `unknown command "nosuch"`) {
+		t.Errorf("help nosuch: exit %d, %s", code, stderr)
+	}
+	if code, out, stderr := run(t, db, "map", "--json"); code != 0 || !strings.Contains(stderr, `"map" is now "map-record"`) || !strings.HasPrefix(out, "[") {
+		t.Errorf("map (the old name of map-record): exit %d, %s", code, stderr)
+	}
 }
 
 func TestRecordHistoryVerify(t *testing.T) {
@@ -259,10 +268,11 @@ func TestArticle5CLI(t *testing.T) {
 		{[]string{"article5", "--lat", "NaN", "--lon", "0"}, "not numbers"},
 		{[]string{"article5", "--lat", "95", "--lon", "0"}, "latitude 95 is out of range"},
 		{[]string{"article5", "--lat", "north", "--lon", "0"}, "is not a number"},
-		{[]string{"article5", "--place", "Atlantis"}, `unknown place "Atlantis"`},
+		{[]string{"article5", "--place", "Ruritania"}, `No place called "Ruritania"`},
+		{[]string{"article5", "--place", "Hamilton"}, `"Hamilton" names several places: Hamilton, Canada;`},
 		{[]string{"article5", "--lat", "50", "--lon", "10", "--date", "1948-12-31"}, "before 1949"},
 		{[]string{"article5", "--lat", "50", "--lon", "10", "--target", "embassy"}, `unknown target "embassy"`},
-		{[]string{"article5", "--lat", "40", "--lon", "-40", "--target", "forces"}, "needs the party"},
+		{[]string{"article5", "--lat", "40", "--lon", "-40", "--target", "forces"}, "needs --party CODE"},
 		{[]string{"article5", "--lat", "40", "--lon", "-40"}, "at sea beyond any territorial sea"},
 		{[]string{"article5", "--lat", "50", "--lon", "10", "--party", "XX"}, `unknown state code "XX"`},
 		{[]string{"protection", "ZZ"}, `unknown state code "ZZ"`},
@@ -436,7 +446,7 @@ func TestClaimsAndMAPCLI(t *testing.T) {
 			t.Errorf("claim %s: verdict %q with %d events", r.ID, r.Verdict, len(r.Events))
 		}
 	}
-	code, out, _ = run(t, db, "map", "--svg", filepath.Join(dir, "map.svg"))
+	code, out, _ = run(t, db, "map-record", "--svg", filepath.Join(dir, "map.svg"))
 	if code != 0 || !strings.Contains(out, "FI         no") || !strings.Contains(out, "MK         yes") {
 		t.Errorf("map: exit %d\n%s", code, out)
 	}
@@ -559,5 +569,16 @@ func TestTimetableAtCLI(t *testing.T) {
 		if _, ok := bt.Lags[k]; !ok {
 			t.Errorf("backtest --json: lags has no %q", k)
 		}
+	}
+}
+
+func TestPlacesCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, _ := run(t, db, "places", "suwalki")
+	if code != 0 || !strings.Contains(out, "Suwałki, Poland") {
+		t.Errorf("places suwalki: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run(t, db, "places"); code != 2 || !strings.Contains(stderr, "needs a NAME") {
+		t.Errorf("places without a name: exit %d, %s", code, stderr)
 	}
 }

@@ -44,8 +44,8 @@ func (a *App) timetable(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *runs <= 0 || *runs > 100_000_000 {
-		return alliance.Errorf(alliance.EINVALID, "--runs %d: want 1 to 100000000", *runs)
+	if *runs <= 0 || *runs > forecast.MaxRuns {
+		return alliance.Errorf(alliance.EINVALID, "--runs %d: want 1 to %d", *runs, forecast.MaxRuns)
 	}
 	at, err := dateFlag("at", *atS, a.today())
 	if err != nil {

@@ -62,6 +62,30 @@
     });
   }
 
+  // Maps: a Europe and North Atlantic view, the first one on a phone, where
+  // the whole world leaves European states too small to tap.
+  const views = { europe: "310 26 134 74", world: null };
+  document.querySelectorAll(".map-wrap svg").forEach(svg => {
+    views.world = views.world || svg.getAttribute("viewBox");
+    const world = svg.getAttribute("viewBox");
+    const bar = document.createElement("div");
+    bar.className = "map-views";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Map view");
+    const set = (name, vb) => {
+      svg.setAttribute("viewBox", vb);
+      bar.querySelectorAll("button").forEach(b => b.setAttribute("aria-pressed", String(b.dataset.view === name)));
+    };
+    [["europe", "Europe and North Atlantic", views.europe], ["world", "World", world]].forEach(([name, label, vb]) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.dataset.view = name; b.textContent = label;
+      b.addEventListener("click", ev => { ev.stopPropagation(); set(name, vb); });
+      bar.append(b);
+    });
+    svg.closest(".map-wrap").before(bar);
+    set(window.innerWidth < 700 ? "europe" : "world", window.innerWidth < 700 ? views.europe : world);
+  });
+
   // Article 5 checker: clicking the map fills in the coordinates and checks.
   const pick = document.getElementById("a5-map");
   if (pick) {
@@ -78,17 +102,57 @@
     });
   }
 
+  // Article 5 checker: places suggested as you type, each a link that checks it.
+  const place = document.getElementById("place"), sugg = document.getElementById("place-suggest");
+  if (place && sugg) {
+    let timer = null, last = "";
+    place.addEventListener("input", () => {
+      clearTimeout(timer);
+      document.getElementById("lat").value = ""; document.getElementById("lon").value = "";
+      timer = setTimeout(async () => {
+        const q = place.value.trim();
+        if (q === last) return;
+        last = q;
+        if (q.length < 2) { sugg.hidden = true; sugg.replaceChildren(); return; }
+        const res = await fetch("/api/v1/places?limit=8&q=" + encodeURIComponent(q));
+        if (!res.ok || place.value.trim() !== q) return;
+        const body = await res.json();
+        const form = new URLSearchParams(new FormData(document.getElementById("a5-form")));
+        form.delete("lat"); form.delete("lon");
+        for (const [k, v] of [...form]) if (!v) form.delete(k);
+        sugg.replaceChildren();
+        body.places.forEach(p => {
+          form.set("place", p.label);
+          const a = document.createElement("a");
+          a.href = "/article5?" + form.toString();
+          a.textContent = p.label + " ";
+          const kind = document.createElement("small");
+          kind.textContent = p.also_known_as ? "(" + p.also_known_as + ")" : p.kind === "city" ? "" : p.kind;
+          a.append(kind);
+          sugg.append(a);
+        });
+        sugg.hidden = body.places.length === 0;
+      }, 150);
+    });
+  }
+
   // Ukraine: the forecast streams its progress before the page reloads with it.
   const tt = document.getElementById("tt-form");
   if (tt && window.EventSource) {
     tt.addEventListener("submit", ev => {
       const data = new URLSearchParams(new FormData(tt));
       for (const [k, v] of [...data]) if (!v) data.delete(k);
-      if (!data.get("invited")) return;
+      if (!data.get("hold_member")) { data.delete("hold_until"); data.delete("hold_chance"); }
+      if (!data.get("invited") && !data.get("not_before")) return;
       ev.preventDefault();
+      // The API takes the scenario as withhold=CODE:DATE:P and gate=DATE[:DATE].
+      const api = new URLSearchParams(data);
+      for (const k of ["hold_member", "hold_until", "hold_chance", "not_before", "not_after"]) api.delete(k);
+      if (data.get("hold_member") && data.get("hold_until")) api.set("withhold", data.get("hold_member") + ":" + data.get("hold_until") + ":" + (+(data.get("hold_chance") || 100) / 100));
+      if (data.get("not_before")) api.set("gate", data.get("not_before") + (data.get("not_after") ? ":" + data.get("not_after") : ""));
       const bar = document.getElementById("tt-progress");
       bar.hidden = false; bar.value = 0;
-      const src = new EventSource("/api/v1/timetable/UA?" + data.toString());
+      const src = new EventSource("/api/v1/timetable/UA?" + api.toString());
       src.addEventListener("progress", e => { const d = JSON.parse(e.data); bar.value = 100 * d.done / d.total; bar.textContent = bar.value.toFixed(0) + "%"; });
       const done = () => { src.close(); location.href = "/ukraine?" + data.toString() + "#forecast"; };
       src.addEventListener("result", done);

@@ -12,7 +12,7 @@ import (
 )
 
 func (a *App) mapPlan(ctx context.Context, args []string) error {
-	f := newFlags(a, "map", "[--json] [--svg FILE]",
+	f := newFlags(a, "map-record", "[--json] [--svg FILE]",
 		"The Membership Action Plan record: for each NATO accession, whether the candidate went\n"+
 			"through the MAP and when it entered it, and the days from MAP entry (or, without a MAP, from\n"+
 			"the application) to joining. Accessions with neither date in the dataset have no duration.").withJSON()
