@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"path"
 	"slices"
 	"strconv"
@@ -572,16 +573,20 @@ func (s *Store) hostPort() string {
 	return fmt.Sprintf("%s:%d", s.conn.Host, s.conn.Port)
 }
 
-// rootCause is the innermost error's text: "connection refused", "no such
-// host". pgx's own wrapping repeats the user and database.
+// rootCause says briefly why a connection failed: "connect: connection
+// refused", "lookup db.example: no such host". pgx's own text repeats the
+// address, and once per attempt (sslmode=prefer tries twice).
 func rootCause(err error) string {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err.Error()
-		}
-		err = u
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err.Error()
 	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.Error()
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
 }
 
 // mapErr turns driver errors into domain errors by SQLSTATE, never by
