@@ -45,7 +45,11 @@ func MustConn(tb testing.TB, dsn string) *pgx.Conn {
 	return c
 }
 
+// The tests run in parallel, each on databases of its own, except those that
+// time the Watch signal, which run first, alone.
+
 func TestContract(t *testing.T) {
+	t.Parallel()
 	postgrestest.MustServer(t)
 	var mu sync.Mutex
 	dbs := map[string]string{} // storetest's names -> DSNs, one database each
@@ -100,6 +104,7 @@ func crashWriter(dsn string) {
 // chain must verify. (The server is not killed: what is tested is that an
 // acknowledgement means a commit, not a buffered write in the client.)
 func TestKillAfterAcknowledge(t *testing.T) {
+	t.Parallel()
 	dsn := postgrestest.MustDatabase(t)
 	for round := 0; round < 3; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -149,6 +154,7 @@ func TestKillAfterAcknowledge(t *testing.T) {
 // handles at once, as several server instances would: every append
 // succeeds, and the chain verifies (a fork would break it).
 func TestConcurrentInstances(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := postgrestest.MustDatabase(t)
 	const instances, appends = 6, 15
@@ -184,6 +190,7 @@ func TestConcurrentInstances(t *testing.T) {
 // several instances started together on a new database would: the dataset
 // must be stored exactly once.
 func TestConcurrentSync(t *testing.T) {
+	t.Parallel()
 	_, h := datasettest.MustHistory(t)
 	var all []alliance.Event
 	for _, r := range h.Records() {
@@ -312,6 +319,7 @@ func TestWatchSurvivesLostConnection(t *testing.T) {
 
 // TestCloseEndsWatch: closing the store closes its watch channels.
 func TestCloseEndsWatch(t *testing.T) {
+	t.Parallel()
 	s, err := postgres.Open(context.Background(), postgrestest.MustDatabase(t), postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -331,6 +339,7 @@ func TestCloseEndsWatch(t *testing.T) {
 // TestAppendOnlyTriggers: plain SQL from another client cannot change,
 // remove or insert around the entries.
 func TestAppendOnlyTriggers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := postgrestest.MustDatabase(t)
 	s := MustOpen(t, dsn)
@@ -362,6 +371,7 @@ func TestAppendOnlyTriggers(t *testing.T) {
 // TestOpenReadOnly: a read-only handle reads, refuses to write, and refuses
 // databases that are not ledgers without touching them.
 func TestOpenReadOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := postgrestest.MustDatabase(t)
 	if _, err := ledger.New(MustOpen(t, dsn), nil).Append(ctx, alliance.FromUser, []alliance.Event{userEvent("one")}); err != nil {
@@ -412,6 +422,7 @@ func TestOpenReadOnly(t *testing.T) {
 
 // TestNewerSchema: a database migrated by a newer binary is refused.
 func TestNewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := postgrestest.MustDatabase(t)
 	MustOpen(t, dsn).Close()
@@ -429,6 +440,7 @@ func TestNewerSchema(t *testing.T) {
 // TestConnectErrors: a wrong address is a clear message naming the host,
 // and never the password.
 func TestConnectErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	postgrestest.MustServer(t)
 	_, err := postgres.Open(ctx, "postgres://postgres:s3cret-pw@127.0.0.1:1/alliance?sslmode=disable&connect_timeout=5", postgres.Options{})
@@ -468,6 +480,7 @@ func TestRedact(t *testing.T) {
 // TestLockedByAnotherWriter holds the append lock in one handle while
 // another appends: the second waits, then continues the first's entry.
 func TestLockedByAnotherWriter(t *testing.T) {
+	t.Parallel()
 	dsn := postgrestest.MustDatabase(t)
 	a, b := MustOpen(t, dsn), MustOpen(t, dsn)
 	ctx := context.Background()
@@ -503,6 +516,7 @@ func TestLockedByAnotherWriter(t *testing.T) {
 // TestFillFacts: an emptied index of standing facts is rebuilt on open, so
 // a duplicate is refused by the store again.
 func TestFillFacts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := postgrestest.MustDatabase(t)
 	l := ledger.New(MustOpen(t, dsn), nil)
