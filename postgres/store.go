@@ -398,8 +398,11 @@ func (s *Store) fillFacts(ctx context.Context) (err error) {
 		LockTimeout.Milliseconds(), lockClass, lockAppend)); err != nil {
 		return s.mapErr("lock for fact index", err)
 	}
-	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM facts)").Scan(&need); err != nil || !need {
+	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM facts)").Scan(&need); err != nil {
 		return s.mapErr("check fact index", err)
+	}
+	if !need { // another instance filled it meanwhile
+		return s.mapErr("commit fact index", tx.Commit(ctx))
 	}
 	rows, err := tx.Query(ctx, "SELECT seq, body FROM entries ORDER BY seq")
 	if err != nil {
