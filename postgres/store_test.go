@@ -57,7 +57,20 @@ func TestContract(t *testing.T) {
 		mu.Lock()
 		dsn, ok := dbs[name]
 		if !ok {
-			dsn = postgrestest.MustDatabase(t) // dropped when the whole suite ends
+			// Dropped when the whole suite ends: storetest may open a name
+			// again in another subtest.
+			var drop func() error
+			var err error
+			dsn, drop, err = postgrestest.CreateDatabase()
+			if err != nil {
+				mu.Unlock()
+				tb.Fatal(err)
+			}
+			t.Cleanup(func() {
+				if err := drop(); err != nil {
+					t.Error(err)
+				}
+			})
 			dbs[name] = dsn
 		}
 		mu.Unlock()

@@ -11,6 +11,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"sync"
@@ -65,6 +67,22 @@ func MustServer(tb testing.TB) {
 func MustDatabase(tb testing.TB) string {
 	tb.Helper()
 	MustServer(tb)
+	dsn, drop, err := CreateDatabase()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := drop(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return dsn
+}
+
+// CreateDatabase creates an empty database alliance_test_<random> on the
+// test server and returns its DSN and the function that drops it, for a
+// test whose databases outlive the subtest that creates them.
+func CreateDatabase() (dsn string, drop func() error, err error) {
 	var b [6]byte
 	rand.Read(b[:])
 	name := "alliance_test_" + hex.EncodeToString(b[:])
@@ -79,26 +97,38 @@ func MustDatabase(tb testing.TB) string {
 		_, err = c.Exec(ctx, q)
 		return err
 	}
-	if err := admin("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("create test database %s: %v", name, err)
+	dsn, err = withDatabase(ServerDSN(), name)
+	if err != nil {
+		return "", nil, err
 	}
-	tb.Cleanup(func() {
+	if err := admin("CREATE DATABASE " + name); err != nil {
+		return "", nil, fmt.Errorf("create test database %s: %w", name, err)
+	}
+	return dsn, func() error {
 		if err := admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			tb.Errorf("drop test database %s: %v", name, err)
+			return fmt.Errorf("drop test database %s: %w", name, err)
 		}
-	})
-	return WithDatabase(tb, ServerDSN(), name)
+		return nil
+	}, nil
 }
 
 // WithDatabase returns dsn (a URL) naming another database on the same server.
 func WithDatabase(tb testing.TB, dsn, name string) string {
 	tb.Helper()
+	d, err := withDatabase(dsn, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+func withDatabase(dsn, name string) (string, error) {
 	u, err := url.Parse(dsn)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		tb.Fatalf("ALLIANCE_TEST_POSTGRES_DSN must be a postgres:// URL")
+		return "", errors.New("ALLIANCE_TEST_POSTGRES_DSN must be a postgres:// URL")
 	}
 	u.Path = "/" + name
-	return u.String()
+	return u.String(), nil
 }
 
 // redact hides a password in a URL.
