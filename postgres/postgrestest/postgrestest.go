@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // DefaultDSN is the server tests use when ALLIANCE_TEST_POSTGRES_DSN is unset.
@@ -39,7 +40,8 @@ var (
 )
 
 // MustServer skips tb (or fails it, when PostgreSQL is required) unless the
-// test server answers.
+// test server answers. A server that answers and refuses (a wrong password,
+// a missing database) fails tb.
 func MustServer(tb testing.TB) {
 	tb.Helper()
 	reachOnce.Do(func() {
@@ -52,6 +54,11 @@ func MustServer(tb testing.TB) {
 		}
 		c.Close(ctx)
 	})
+	var pe *pgconn.PgError
+	if errors.As(reachErr, &pe) {
+		// The server answered, and refused: that is a broken setup, not an absent server.
+		tb.Fatalf("PostgreSQL at %s refused the tests: %v", redact(ServerDSN()), reachErr)
+	}
 	if reachErr != nil {
 		msg := "no PostgreSQL reachable at " + redact(ServerDSN()) + " (" + reachErr.Error() + "); set ALLIANCE_TEST_POSTGRES_DSN to a server where the user may CREATE DATABASE"
 		if os.Getenv("ALLIANCE_TEST_POSTGRES_REQUIRED") == "1" {
