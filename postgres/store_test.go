@@ -330,6 +330,36 @@ func TestWatchSurvivesLostConnection(t *testing.T) {
 	}
 }
 
+// TestWatchAfterIdleChecks: the idle check (a timed-out wait, then a ping)
+// leaves the connection listening.
+func TestWatchAfterIdleChecks(t *testing.T) {
+	defer postgres.SetWatchIdleCheck(50 * time.Millisecond)()
+	ctx := context.Background()
+	dsn := postgrestest.MustDatabase(t)
+	a, b := MustOpen(t, dsn), MustOpen(t, dsn)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := a.Watch(wctx)
+	for i := 0; i < 3; i++ {
+		time.Sleep(300 * time.Millisecond) // several idle checks
+		select {
+		case <-ch:
+			t.Fatalf("round %d: a signal with no append (the connection was lost and made again?)", i)
+		default:
+		}
+		if err := b.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) {
+			return []alliance.Entry{{Seq: h.Seq + 1, Body: []byte("a"), Hash: []byte("a")}}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ch:
+		case <-time.After(time.Second):
+			t.Fatalf("round %d: no signal within 1 s after idle checks", i)
+		}
+	}
+}
+
 // TestCloseEndsWatch: closing the store closes its watch channels.
 func TestCloseEndsWatch(t *testing.T) {
 	t.Parallel()

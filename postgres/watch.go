@@ -13,8 +13,10 @@ import (
 const (
 	watchMinBackoff = 100 * time.Millisecond
 	watchMaxBackoff = 5 * time.Second
-	watchIdleCheck  = 30 * time.Second
 )
+
+// watchIdleCheck is a variable for the tests.
+var watchIdleCheck = 30 * time.Second
 
 // Watch implements alliance.Store with LISTEN on one connection of its own
 // (not one of the pool's): every Append NOTIFYs in its transaction, so the
@@ -24,6 +26,7 @@ const (
 // closed when ctx ends or the store is closed.
 func (s *Store) Watch(ctx context.Context) <-chan struct{} {
 	ch := make(chan struct{}, 1)
+	idle := watchIdleCheck
 	ctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(s.life, cancel)
 	s.watches.Add(1)
@@ -40,7 +43,7 @@ func (s *Store) Watch(ctx context.Context) <-chan struct{} {
 		}
 		backoff := watchMinBackoff
 		for first := true; ; first = false {
-			s.listen(ctx, !first, signal, func() { backoff = watchMinBackoff })
+			s.listen(ctx, idle, !first, signal, func() { backoff = watchMinBackoff })
 			select {
 			case <-ctx.Done():
 				return
@@ -53,9 +56,10 @@ func (s *Store) Watch(ctx context.Context) <-chan struct{} {
 }
 
 // listen connects, LISTENs and signals each notification until the
-// connection fails or ctx ends. With again, it signals once as soon as it
-// listens; listening calls ok.
-func (s *Store) listen(ctx context.Context, again bool, signal, ok func()) {
+// connection fails or ctx ends, checking the connection after each idle
+// period. With again, it signals once as soon as it listens; listening
+// calls ok.
+func (s *Store) listen(ctx context.Context, idle time.Duration, again bool, signal, ok func()) {
 	cfg := s.conn.Copy()
 	cfg.RuntimeParams["application_name"] = "alliance watch"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -75,7 +79,7 @@ func (s *Store) listen(ctx context.Context, again bool, signal, ok func()) {
 		signal()
 	}
 	for {
-		wctx, cancel := context.WithTimeout(ctx, watchIdleCheck)
+		wctx, cancel := context.WithTimeout(ctx, idle)
 		_, err := conn.WaitForNotification(wctx)
 		cancel()
 		switch {
