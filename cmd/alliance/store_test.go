@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -151,5 +152,48 @@ func TestPostgresTamper(t *testing.T) {
 	code, out := runBin(t, cfg, "verify", "--db", dsn)
 	if code != 3 || !strings.Contains(out, "event 7 ") {
 		t.Errorf("verify after a rewritten entry: exit %d, %q; want exit 3 naming event 7", code, out)
+	}
+}
+
+// TestPostgresConcurrentRecorders records the same event from four processes
+// at once on a new PostgreSQL database (so they also create its schema and
+// load the dataset at once), as instances started together would: every
+// process succeeds, the event is stored exactly once, and the ledger verifies.
+func TestPostgresConcurrentRecorders(t *testing.T) {
+	dsn := postgrestest.MustDatabase(t)
+	dir := t.TempDir()
+	cfg, file := filepath.Join(dir, "cfg"), filepath.Join(dir, "e.yaml")
+	os.WriteFile(file, []byte(summitYAML), 0o644)
+	var wg sync.WaitGroup
+	outs := make([]string, 4)
+	codes := make([]int, 4)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], outs[i] = runBin(t, cfg, "record", file, "--db", dsn)
+		}()
+	}
+	wg.Wait()
+	recorded := 0
+	for i := range outs {
+		if codes[i] != 0 {
+			t.Fatalf("recorder %d: exit %d\n%s", i, codes[i], outs[i])
+		}
+		if strings.Contains(outs[i], "1 events recorded") {
+			recorded++
+		} else if !strings.Contains(outs[i], "already recorded, skipped") {
+			t.Errorf("recorder %d neither recorded nor skipped:\n%s", i, outs[i])
+		}
+	}
+	if recorded != 1 {
+		t.Errorf("%d processes say they recorded the event, want 1", recorded)
+	}
+	_, out := runBin(t, cfg, "history", "--db", dsn, "--type", "summit", "--from", "2026-07-08", "--json")
+	if got := strings.Count(out, "A concurrency test summit"); got != 1 {
+		t.Errorf("event stored %d times, want 1", got)
+	}
+	if code, out := runBin(t, cfg, "verify", "--db", dsn); code != 0 {
+		t.Errorf("verify: exit %d\n%s", code, out)
 	}
 }
