@@ -50,10 +50,11 @@ var _ alliance.Store = (*Store)(nil)
 // (or a migration) before it gives up with ECONFLICT.
 const LockTimeout = 10 * time.Second
 
-// IdleTimeout bounds how long an append's transaction may sit idle while it
+// idleTimeout bounds how long an append's transaction may sit idle while it
 // holds the append lock (its build runs between two statements): an
 // instance that freezes there is cut off, and the others can append again.
-const IdleTimeout = time.Minute
+// It is a variable for the tests.
+var idleTimeout = time.Minute
 
 // Channel is the LISTEN/NOTIFY channel on which every append is announced;
 // the payload is the new head's sequence number.
@@ -489,7 +490,7 @@ func (s *Store) Append(ctx context.Context, build func(head alliance.Entry) ([]a
 	// synchronous_commit is forced on: an acknowledged append is on disk
 	// whatever the server's default.
 	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d; SET LOCAL idle_in_transaction_session_timeout = %d; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(%d, %d)",
-		LockTimeout.Milliseconds(), IdleTimeout.Milliseconds(), lockClass, lockAppend)); err != nil {
+		LockTimeout.Milliseconds(), idleTimeout.Milliseconds(), lockClass, lockAppend)); err != nil {
 		return s.mapErr("lock for append", err)
 	}
 	var head alliance.Entry
@@ -609,7 +610,7 @@ func (s *Store) mapErr(op string, err error) error {
 		case pe.Code == "40001", pe.Code == "40P01", pe.Code == "55P03": // serialization_failure, deadlock_detected, lock_not_available
 			return alliance.Errorf(alliance.ECONFLICT, "database %s is busy: another instance kept the ledger locked for more than %s; try again", s.where, LockTimeout)
 		case pe.Code == "25P03": // idle_in_transaction_session_timeout
-			return alliance.Errorf(alliance.ECONFLICT, "database %s abandoned the append: it held the ledger's lock idle for more than %s; try again", s.where, IdleTimeout)
+			return alliance.Errorf(alliance.ECONFLICT, "database %s abandoned the append: it held the ledger's lock idle for more than %s; try again", s.where, idleTimeout)
 		case pe.Code == "25006": // read_only_sql_transaction
 			return alliance.Errorf(alliance.EINVALID, "cannot write database %s: it is read-only", s.where)
 		case pe.Code == "42501": // insufficient_privilege

@@ -556,6 +556,43 @@ func TestLockedByAnotherWriter(t *testing.T) {
 	}
 }
 
+// TestFrozenWriterIsCutOff: an instance that stops while it holds the append
+// lock loses it after the idle timeout; its append fails and stores nothing, and
+// another instance appends.
+func TestFrozenWriterIsCutOff(t *testing.T) {
+	defer postgres.SetIdleTimeout(500 * time.Millisecond)()
+	dsn := postgrestest.MustDatabase(t)
+	a, b := MustOpen(t, dsn), MustOpen(t, dsn)
+	ctx := context.Background()
+	held := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) {
+			close(held)
+			time.Sleep(2 * time.Second) // frozen
+			return []alliance.Entry{{Seq: h.Seq + 1, Body: []byte("a"), Hash: []byte("a")}}, nil
+		})
+	}()
+	<-held
+	start := time.Now()
+	if err := b.Append(ctx, func(h alliance.Entry) ([]alliance.Entry, error) {
+		return []alliance.Entry{{Seq: h.Seq + 1, Body: []byte("b"), Hash: []byte("b")}}, nil
+	}); err != nil {
+		t.Fatalf("the other instance: %v", err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("the other instance waited %v for the frozen one", d)
+	}
+	if err := <-done; err == nil {
+		t.Error("the frozen instance's append succeeded after it lost its lock")
+	} else {
+		t.Logf("the frozen instance: %v", err)
+	}
+	if es := mustEntries(t, b); len(es) != 1 || string(es[0].Body) != "b" {
+		t.Errorf("entries = %d, want only the other instance's", len(es))
+	}
+}
+
 // TestFillFacts: an emptied index of standing facts is rebuilt on open, so
 // a duplicate is refused by the store again.
 func TestFillFacts(t *testing.T) {
