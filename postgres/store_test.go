@@ -236,6 +236,63 @@ func TestConcurrentSync(t *testing.T) {
 	}
 }
 
+// TestSyncRetractsCorrections models a release that corrects one event's
+// date and drops another: the old entries are retracted (the chain keeps
+// them, the index of standing facts frees their keys), the corrected one is
+// added, and a user's own event is untouched.
+func TestSyncRetractsCorrections(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, h := datasettest.MustHistory(t)
+	var v1 []alliance.Event
+	for _, r := range h.Records() {
+		v1 = append(v1, r.Event)
+	}
+	dsn := postgrestest.MustDatabase(t)
+	l := ledger.New(MustOpen(t, dsn), nil)
+	if _, _, err := l.Sync(ctx, v1); err != nil {
+		t.Fatal(err)
+	}
+	mine := userEvent("a user's event")
+	if _, err := l.Append(ctx, alliance.FromUser, []alliance.Event{mine}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := append([]alliance.Event(nil), v1...)
+	v2[5].Date = v2[5].Date.AddDays(1) // a corrected date
+	dropped := v2[7]
+	v2 = append(v2[:7], v2[8:]...) // a removed event
+	recs, added, err := l.Sync(ctx, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added != 3 {
+		t.Errorf("correcting release appended %d entries, want 3 (two retractions and the corrected event)", added)
+	}
+	keys := map[string]bool{}
+	for _, r := range ledger.Effective(recs) {
+		keys[r.Key()] = true
+	}
+	if keys[v1[5].Key()] || keys[dropped.Key()] || !keys[v2[5].Key()] || !keys[mine.Key()] {
+		t.Error("the effective history is not the new release plus the user's event")
+	}
+	// The index agrees: the facts that stand are every entry but the two
+	// retracted (a retraction is a fact of its own).
+	var facts int
+	if err := MustConn(t, dsn).QueryRow(ctx, "SELECT count(*) FROM facts").Scan(&facts); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := facts, len(recs)-2; got != want {
+		t.Errorf("facts indexed = %d, want %d", got, want)
+	}
+	// The dropped event comes back in a later release: its key was freed.
+	if _, n, err := l.Sync(ctx, append(v2, dropped)); err != nil || n != 1 {
+		t.Errorf("a release restoring the dropped event appended %d (%v), want 1", n, err)
+	}
+	if _, err := ledger.New(MustOpen(t, dsn), nil).Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestWatchAcrossInstances: Watch on handle A signals within a second of an
 // append through handle B, every time.
 func TestWatchAcrossInstances(t *testing.T) {
