@@ -8,7 +8,7 @@ import (
 
 // TestDependencyRule enforces the layout's rule: the root imports only the
 // standard library; engines never import a store, http or the command;
-// stores never import http.
+// stores never import http or each other.
 func TestDependencyRule(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not on PATH")
@@ -25,12 +25,13 @@ func TestDependencyRule(t *testing.T) {
 		forbidden []string // import path prefixes
 	}{
 		{"alliance", []string{""}}, // nothing outside the standard library but itself
-		{"alliance/ledger", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/dataset"}},
-		{"alliance/accession", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
-		{"alliance/gazetteer", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger", "alliance/dataset"}},
-		{"alliance/dataset", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
-		{"alliance/sqlite", []string{"alliance/http", "alliance/cmd", "alliance/ledger", "alliance/accession"}},
-		{"alliance/auth", []string{"alliance/sqlite", "alliance/http", "alliance/cmd", "alliance/ledger"}},
+		{"alliance/ledger", []string{"alliance/sqlite", "alliance/postgres", "alliance/http", "alliance/cmd", "alliance/dataset"}},
+		{"alliance/accession", []string{"alliance/sqlite", "alliance/postgres", "alliance/http", "alliance/cmd", "alliance/ledger"}},
+		{"alliance/dataset", []string{"alliance/sqlite", "alliance/postgres", "alliance/http", "alliance/cmd", "alliance/ledger"}},
+		{"alliance/sqlite", []string{"alliance/http", "alliance/cmd", "alliance/ledger", "alliance/accession", "alliance/postgres"}},
+		{"alliance/postgres", []string{"alliance/http", "alliance/cmd", "alliance/ledger", "alliance/accession", "alliance/sqlite"}},
+		{"alliance/auth", []string{"alliance/sqlite", "alliance/postgres", "alliance/http", "alliance/cmd", "alliance/ledger"}},
+		{"alliance/gazetteer", []string{"alliance/sqlite", "alliance/postgres", "alliance/http", "alliance/cmd", "alliance/ledger", "alliance/dataset"}},
 	} {
 		for _, d := range deps(tc.pkg) {
 			if d == tc.pkg || (tc.pkg != "alliance" && d == "alliance") {

@@ -22,7 +22,6 @@ import (
 	"alliance/data"
 	"alliance/dataset"
 	"alliance/ledger"
-	"alliance/sqlite"
 	"alliance/third_party/isocodes"
 )
 
@@ -111,6 +110,7 @@ func (a *App) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --db PATH (or ALLIANCE_DB); the default is", defaultDBHint())
+	fmt.Fprintln(w, "A postgres:// URL instead of a path opens a PostgreSQL database, which several servers can share.")
 	fmt.Fprintln(w, "Dates are YYYY-MM-DD; states are ISO 3166-1 alpha-2 codes (SE, FI, UA, ...).")
 }
 
@@ -161,7 +161,7 @@ func newFlags(a *App, name, args, about string) *flags {
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}}
-	f.db = fs.String("db", "", "database file (default $ALLIANCE_DB, else "+defaultDBHint()+")")
+	f.db = fs.String("db", "", "database file or postgres:// URL (default $ALLIANCE_DB, else "+defaultDBHint()+")")
 	return f
 }
 
@@ -237,7 +237,8 @@ func (a *App) dbPath(flag string) (string, error) {
 
 // world is an opened database with the dataset loaded: what queries need.
 type world struct {
-	store   *sqlite.Store
+	store   alliance.Store
+	where   string // the database file, or its URL without the password
 	ledger  *ledger.Ledger
 	states  alliance.States
 	records []*alliance.Record
@@ -267,11 +268,11 @@ func (a *App) open(ctx context.Context, dbFlag string, sync bool) (*world, error
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.OpenWith(ctx, path, sqlite.Options{KeyOf: ledger.KeyOf})
+	st, where, err := a.openStore(ctx, path, false)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{store: st, ledger: ledger.New(st, a.Now), states: states}
+	w := &world{store: st, where: where, ledger: ledger.New(st, a.Now), states: states}
 	if sync {
 		w.records, w.added, err = w.ledger.Sync(ctx, evs)
 	} else {

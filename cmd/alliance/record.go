@@ -83,6 +83,6 @@ func (a *App) record(ctx context.Context, args []string) error {
 	for _, r := range out.Stored {
 		fmt.Fprintf(a.Stdout, "recorded event %d: %s %s %s\n", r.Seq, r.Date, r.Type, term(r.Title))
 	}
-	fmt.Fprintf(a.Stdout, "%d events recorded in %s, signed by %s\n", len(out.Stored), w.store.Path(), key.Name)
+	fmt.Fprintf(a.Stdout, "%d events recorded in %s, signed by %s\n", len(out.Stored), w.where, key.Name)
 	return nil
 }

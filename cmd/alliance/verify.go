@@ -9,7 +9,6 @@ import (
 	"alliance"
 	"alliance/dataset"
 	"alliance/ledger"
-	"alliance/sqlite"
 )
 
 // multiFlag collects a flag given several times.
@@ -65,7 +64,7 @@ func (a *App) verify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.OpenReadOnly(ctx, path)
+	st, _, err := a.openStore(ctx, path, true)
 	if err != nil {
 		return err
 	}
