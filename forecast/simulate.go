@@ -326,7 +326,6 @@ feed:
 type plan struct {
 	m          *Model
 	sc         Scenario
-	start      int
 	nRatifiers int
 	// invited, protocol: fixed offsets (when set), and the gate.
 	hasInvited, hasProtocol bool

@@ -110,6 +110,8 @@ func (s *Server) registerGauges() {
 			func() float64 { return float64(len(s.forecasts.slots)) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "alliance_forecasts_waiting", Help: "Forecasts waiting for a slot."},
 			func() float64 { return float64(s.forecasts.waiting.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "alliance_streams_open", Help: "Open event streams."},
+			func() float64 { return float64(s.hub.count()) }),
 	)
 }
 
