@@ -62,28 +62,7 @@ func (l *Ledger) Verify(ctx context.Context) (Verification, error) {
 }
 
 func decodeChain(entries []alliance.Entry) ([]*alliance.Record, error) {
-	recs := make([]*alliance.Record, 0, len(entries))
-	var prev []byte
-	for i, e := range entries {
-		want := int64(i + 1)
-		if e.Seq != want {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: sequence breaks: expected event %d here", e.Seq, want)
-		}
-		if h := Chain(prev, e.Body); !bytes.Equal(h, e.Hash) {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash: the event or its hash was changed", e.Seq)
-		}
-		r, err := Decode(e.Body)
-		if err != nil {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: %s", e.Seq, alliance.ErrorMessage(err))
-		}
-		if r.Seq != e.Seq {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: its content says it is event %d", e.Seq, r.Seq)
-		}
-		r.Hash = e.Hash
-		recs = append(recs, r)
-		prev = e.Hash
-	}
-	return recs, nil
+	return continueChain(0, nil, entries)
 }
 
 // errStale reports that the store grew between reading it and appending.
@@ -242,7 +221,7 @@ func continueChain(last int64, prev []byte, entries []alliance.Entry) ([]*allian
 			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: sequence breaks: expected event %d here", e.Seq, last)
 		}
 		if h := Chain(prev, e.Body); !bytes.Equal(h, e.Hash) {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash", e.Seq)
+			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash: the event or its hash was changed", e.Seq)
 		}
 		r, err := Decode(e.Body)
 		if err != nil {

@@ -305,23 +305,7 @@ func (s *Store) Path() string { return s.path }
 
 // Entries returns every entry in sequence order.
 func (s *Store) Entries(ctx context.Context) ([]alliance.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, body, hash FROM entries ORDER BY seq")
-	if err != nil {
-		return nil, s.mapErr("read entries", err)
-	}
-	defer rows.Close()
-	var out []alliance.Entry
-	for rows.Next() {
-		var e alliance.Entry
-		if err := rows.Scan(&e.Seq, &e.Body, &e.Hash); err != nil {
-			return nil, s.mapErr("read entry", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.mapErr("read entries", err)
-	}
-	return out, nil
+	return s.EntriesAfter(ctx, 0)
 }
 
 // Append implements alliance.Store.
