@@ -266,6 +266,14 @@ type Lag struct {
 // each member's days from signature to ratification (on its basis), sorted by
 // protocol date, candidate, then days.
 func Lags(h alliance.History, states alliance.States, org alliance.Org) []Lag {
+	return LagsOn(h, states, org, "")
+}
+
+// LagsOn is Lags measured to one step of every member's procedure, so that
+// the lags compare like with like: a member without a dated step of that
+// kind is left out. The empty step means each member's best date (its
+// deposit where known, otherwise its last known step: mixed bases).
+func LagsOn(h alliance.History, states alliance.States, org alliance.Org, basis alliance.Step) []Lag {
 	protocols := map[string]alliance.Date{}
 	for _, r := range h.Records() {
 		if r.Org == org && r.Type == alliance.ProtocolSigned {
@@ -279,8 +287,18 @@ func Lags(h alliance.History, states alliance.States, org alliance.Org) []Lag {
 	for cand := range protocols {
 		st := StatusOf(h, states, org, cand, last)
 		for _, r := range st.Ratified {
-			out = append(out, Lag{Org: org, Candidate: cand, Member: r.Code, MemberName: r.Name,
-				ProtocolSigned: st.ProtocolSigned, Ratified: r.Date, Basis: r.Basis, Days: *r.Days})
+			if basis == "" {
+				out = append(out, Lag{Org: org, Candidate: cand, Member: r.Code, MemberName: r.Name,
+					ProtocolSigned: st.ProtocolSigned, Ratified: r.Date, Basis: r.Basis, Days: *r.Days})
+				continue
+			}
+			for _, sd := range r.Steps {
+				if sd.Step == basis {
+					out = append(out, Lag{Org: org, Candidate: cand, Member: r.Code, MemberName: r.Name,
+						ProtocolSigned: st.ProtocolSigned, Ratified: sd.Date, Basis: basis, Days: sd.Date.DaysSince(st.ProtocolSigned)})
+					break
+				}
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

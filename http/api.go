@@ -204,7 +204,7 @@ func (s *Server) apiAccession(w nethttp.ResponseWriter, r *nethttp.Request) erro
 }
 
 func (s *Server) apiLags(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	q, err := params(r, "org", "candidate")
+	q, err := params(r, "org", "candidate", "basis")
 	if err != nil {
 		return err
 	}
@@ -212,8 +212,17 @@ func (s *Server) apiLags(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if q.err != nil {
 		return q.err
 	}
+	// Like with like: the deposit by default; best mixes each member's best step.
+	var basis alliance.Step = alliance.StepDeposit
+	if v := q.str("basis"); v == "best" {
+		basis = ""
+	} else if v != "" {
+		if basis, err = alliance.ParseStep(v); err != nil {
+			return alliance.Errorf(alliance.EINVALID, "basis %q: want deposit, parliament, head_of_state, procedure_completed or best", v)
+		}
+	}
 	out := []accession.Lag{}
-	for _, l := range accession.Lags(s.svc.History, s.svc.States, org) {
+	for _, l := range accession.LagsOn(s.svc.History, s.svc.States, org, basis) {
 		if cand == "" || l.Candidate == cand {
 			out = append(out, l)
 		}

@@ -10,9 +10,14 @@ import (
 )
 
 func (a *App) lags(ctx context.Context, args []string) error {
-	f := newFlags(a, "lags", "[--org NATO|EU] [--candidate CODE] [--json]",
+	f := newFlags(a, "lags", "[--org NATO|EU] [--candidate CODE] [--basis STEP] [--json]",
 		"For every accession with a signed protocol, each member's days from protocol signature\n"+
-			"to its ratification, and which step that date is (deposit where known).").withJSON()
+			"to one step of its ratification, so that the lags compare like with like: by default the\n"+
+			"deposit of its instrument with the depositary. --basis parliament (the final vote),\n"+
+			"head_of_state or procedure_completed measures to that step instead; --basis best takes each\n"+
+			"member's deposit where known, otherwise its last known step (mixed steps: the BASIS column\n"+
+			"says which).").withJSON()
+	basisS := f.String("basis", "deposit", "the step lags are measured to: deposit, parliament, head_of_state, procedure_completed or best")
 	orgS := f.String("org", "NATO", "organisation: NATO or EU")
 	candS := f.String("candidate", "", "only this candidate's accession")
 	stagesF := f.Bool("stages", false, "per accession: days from application to invitation, invitation to protocol, protocol to last ratification, last ratification to joining")
@@ -72,8 +77,12 @@ func (a *App) lags(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.Stdout, "Days between stages; — where a date is not in the dataset (the last ratification is known only when every member's is).")
 		return nil
 	}
+	basis, err := lagBasis(*basisS)
+	if err != nil {
+		return err
+	}
 	lags := []accession.Lag{}
-	for _, l := range accession.Lags(w.history, w.states, org) {
+	for _, l := range accession.LagsOn(w.history, w.states, org, basis) {
 		if cand == "" || l.Candidate == cand {
 			lags = append(lags, l)
 		}
@@ -86,7 +95,27 @@ func (a *App) lags(ctx context.Context, args []string) error {
 	for _, l := range lags {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", l.Candidate, l.ProtocolSigned, l.Member, l.Ratified, l.Basis, l.Days)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if basis == "" {
+		fmt.Fprintf(a.Stdout, "%d lags to each member's best date (deposit where known, else its last known step): the steps differ, see BASIS.\n", len(lags))
+	} else {
+		fmt.Fprintf(a.Stdout, "%d lags, each to the %s step (members without a dated %s step are left out; --basis best for every member).\n", len(lags), basis, basis)
+	}
+	return nil
+}
+
+// lagBasis reads --basis: a step, or best (the empty step).
+func lagBasis(s string) (alliance.Step, error) {
+	if s == "best" {
+		return "", nil
+	}
+	st, err := alliance.ParseStep(s)
+	if err != nil {
+		return "", alliance.Errorf(alliance.EINVALID, "--basis %q: want deposit, parliament, head_of_state, procedure_completed or best", s)
+	}
+	return st, nil
 }
 
 func orDash(d alliance.Date) string {

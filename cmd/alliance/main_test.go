@@ -582,3 +582,36 @@ func TestPlacesCLI(t *testing.T) {
 		t.Errorf("places without a name: exit %d, %s", code, stderr)
 	}
 }
+
+// TestLagsBasis: lags compare like with like, by default the deposit, and
+// say so; --basis best mixes steps and says that too.
+func TestLagsBasis(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "lags", "--candidate", "SE", "--json")
+	if code != 0 {
+		t.Fatalf("lags: exit %d %s", code, stderr)
+	}
+	var rows []struct{ Basis string }
+	json.Unmarshal([]byte(out), &rows)
+	if len(rows) == 0 {
+		t.Fatal("no deposit lags for Sweden")
+	}
+	for _, r := range rows {
+		if r.Basis != "deposit" {
+			t.Errorf("default lags include basis %q, want deposit only", r.Basis)
+		}
+	}
+	_, out, _ = run(t, db, "lags", "--candidate", "SE")
+	if !strings.Contains(out, "each to the deposit step") {
+		t.Errorf("lags does not say its basis:\n%s", out)
+	}
+	_, best, _ := run(t, db, "lags", "--candidate", "SE", "--basis", "best", "--json")
+	var all []struct{ Basis string }
+	json.Unmarshal([]byte(best), &all)
+	if len(all) <= len(rows) {
+		t.Errorf("--basis best gives %d lags, want more than the %d deposits", len(all), len(rows))
+	}
+	if code, _, _ := run(t, db, "lags", "--basis", "vote"); code != 2 {
+		t.Errorf("--basis vote: exit %d, want 2", code)
+	}
+}
