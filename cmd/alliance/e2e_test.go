@@ -21,10 +21,16 @@ func startServer(t *testing.T) string {
 }
 
 // startServerOn starts `alliance serve` on the database at db.
-func startServerOn(t *testing.T, db string, env ...string) string {
+func startServerOn(t testing.TB, db string, env ...string) string {
+	t.Helper()
+	return startServerArgs(t, db, nil, env...)
+}
+
+// startServerArgs is startServerOn with more flags for serve.
+func startServerArgs(t testing.TB, db string, args []string, env ...string) string {
 	t.Helper()
 	bin := MustBinary(t)
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
 	cmd.Env = append(append(os.Environ(), "ALLIANCE_CONFIG="+filepath.Join(filepath.Dir(db), "cfg")), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

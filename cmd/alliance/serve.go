@@ -27,6 +27,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	verbose := f.Bool("verbose", false, "log every request")
 	hosts := f.String("allowed-hosts", "", "answer only for these Host names, comma-separated (default: any)")
 	cacheMB := f.Int("cache-mb", 64, "memory for cached answers, in MiB")
+	writeRate := f.Float64("write-rate", 60, "API writes each token may make per minute (bursts of half as many)")
 	if err := f.parseNone(args); err != nil {
 		return err
 	}
@@ -54,6 +55,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return alliance.Errorf(alliance.EINVALID, "--cache-mb: %d is not from 1 to 16384", *cacheMB)
 	}
 	opt.CacheBytes = *cacheMB << 20
+	if *writeRate <= 0 || *writeRate > 1e6 {
+		return alliance.Errorf(alliance.EINVALID, "--write-rate: %g is not from 1 to 1000000", *writeRate)
+	}
+	opt.WritesPerMinute, opt.WriteBurst = *writeRate, max(int(*writeRate/2), 1)
 	// Writes through the API are signed by the server's own key, made on
 	// first use beside the user's and trusted in the same keyring.
 	dir, err := a.configDir()

@@ -22,7 +22,7 @@ import (
 
 // runBin runs the real binary with its own environment and returns exit
 // code and combined output.
-func runBin(t *testing.T, cfg string, args ...string) (int, string) {
+func runBin(t testing.TB, cfg string, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(MustBinary(t), args...)
 	cmd.Env = append(os.Environ(), "ALLIANCE_CONFIG="+cfg, "ALLIANCE_DB=")
