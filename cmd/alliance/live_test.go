@@ -3,10 +3,15 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +117,93 @@ wait:
 func itoa64(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+var rssRe = regexp.MustCompile(`(?m)^process_resident_memory_bytes (\S+)$`)
+
+// serverRSS reads the server's resident memory from its /metrics.
+func serverRSS(tb testing.TB, base string) float64 {
+	tb.Helper()
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	m := rssRe.FindSubmatch(b)
+	if m == nil {
+		tb.Fatal("no process_resident_memory_bytes in /metrics")
+	}
+	v, _ := strconv.ParseFloat(string(m[1]), 64)
+	return v
+}
+
+// BenchmarkThousandStreams opens 1,000 event streams on one server
+// (SQLite), records one event with the CLI, and measures when each stream
+// delivers it (p50, p99 from the record's start) and the server's memory per
+// open stream.
+//
+//	go test -run '^$' -bench ThousandStreams -benchtime 1x ./cmd/alliance
+func BenchmarkThousandStreams(b *testing.B) {
+	const n = 1000
+	dir := b.TempDir()
+	db := filepath.Join(dir, "streams.db")
+	base := startServerOn(b, db)
+	tr := &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: 0}
+	client := &http.Client{Transport: tr}
+	for it := range b.N {
+		runtime.GC()
+		before := serverRSS(b, base)
+		got := make(chan time.Time, n)
+		ready := make(chan struct{}, n)
+		title := fmt.Sprintf("A stream benchmark summit %d", it)
+		var bodies []io.Closer
+		for range n {
+			res, err := client.Get(base + "/api/v1/events/stream")
+			if err != nil {
+				b.Fatal(err)
+			}
+			bodies = append(bodies, res.Body)
+			go func() {
+				sc := bufio.NewScanner(res.Body)
+				for sc.Scan() {
+					l := sc.Text()
+					if strings.HasPrefix(l, ": connected") {
+						ready <- struct{}{}
+					}
+					if strings.HasPrefix(l, "data: ") && strings.Contains(l, title) {
+						got <- time.Now()
+						return
+					}
+				}
+			}()
+		}
+		for range n {
+			<-ready
+		}
+		after := serverRSS(b, base)
+		file := filepath.Join(dir, fmt.Sprintf("e%d.yaml", it))
+		os.WriteFile(file, []byte(strings.Replace(summitYAML, "A concurrency test summit", title, 1)), 0o644)
+		start := time.Now()
+		if code, out := runBin(b, filepath.Join(dir, "cfg"), "record", file, "--db", db); code != 0 {
+			b.Fatalf("record: %d %s", code, out)
+		}
+		var lat []time.Duration
+		timeout := time.After(30 * time.Second)
+		for len(lat) < n {
+			select {
+			case t := <-got:
+				lat = append(lat, t.Sub(start))
+			case <-timeout:
+				b.Fatalf("%d of %d streams delivered the event within 30 s", len(lat), n)
+			}
+		}
+		for _, c := range bodies {
+			c.Close()
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Milliseconds()), "p99-ms")
+		b.ReportMetric((after-before)/n/1024, "KiB/stream")
+	}
 }
