@@ -39,13 +39,54 @@ type Record struct {
 // order. It is the input of every query; the zero History is empty.
 type History struct {
 	recs []*Record
+	// members are the records that change a membership (entry into force,
+	// joining, withdrawal), in the same order: the only ones a Snapshot
+	// folds, so that a replay costs the membership changes up to its date,
+	// not the whole history.
+	members []*Record
+	// checkpoints[i] is the fold of members[:(i+1)*checkpointEvery], every
+	// withdrawal applied; Replay starts from the last one whose records all
+	// precede its date.
+	checkpoints []map[Org]map[string]Date
 }
+
+// checkpointEvery is how many membership changes a checkpoint spans: a
+// replay folds fewer than this many records after its checkpoint.
+const checkpointEvery = 4096
 
 // NewHistory returns the history of recs, sorted by date (stable).
 func NewHistory(recs []*Record) History {
 	s := slices.Clone(recs)
 	slices.SortStableFunc(s, func(a, b *Record) int { return a.Date.Compare(b.Date) })
-	return History{recs: s}
+	var m []*Record
+	for _, r := range s {
+		switch r.Type {
+		case TreatyInForce, Joined, Withdrew:
+			m = append(m, r)
+		}
+	}
+	h := History{recs: s, members: m}
+	if len(m) >= checkpointEvery {
+		fold := &Snapshot{members: map[Org]map[string]Date{}} // At zero: every withdrawal applies
+		for i, r := range m {
+			fold.apply(&r.Event)
+			if (i+1)%checkpointEvery == 0 {
+				h.checkpoints = append(h.checkpoints, fold.copyMembers())
+			}
+		}
+	}
+	return h
+}
+
+// membersUntil returns the membership-changing records dated on or before d.
+func (h History) membersUntil(d Date) []*Record {
+	i, _ := slices.BinarySearchFunc(h.members, d, func(r *Record, d Date) int {
+		if r.Date.After(d) {
+			return 1
+		}
+		return -1
+	})
+	return h.members[:i]
 }
 
 // Records returns every record in date order. The caller must not modify them.

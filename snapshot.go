@@ -17,13 +17,42 @@ type Snapshot struct {
 	members map[Org]map[string]Date // org -> code -> joined
 }
 
-// Replay folds the events of h dated on or before at into a Snapshot.
+// Replay folds the events of h dated on or before at into a Snapshot. Only
+// membership changes affect a Snapshot, and the History indexes them, so a
+// replay costs the number of those up to at, however long the history.
+//
+// Long histories also keep checkpoints (see History): a replay starts from
+// the last checkpoint made only of changes dated strictly before at (a
+// withdrawal dated at itself must not apply yet) and folds the rest.
 func Replay(h History, at Date) *Snapshot {
 	s := &Snapshot{At: at, members: make(map[Org]map[string]Date, len(Orgs))}
-	for _, r := range h.Until(at) {
+	recs := h.membersUntil(at)
+	from := 0
+	if len(h.checkpoints) > 0 {
+		before := h.membersUntil(at.AddDays(-1)) // dated strictly before at
+		if c := min(len(before)/checkpointEvery, len(h.checkpoints)); c > 0 {
+			s.members = h.checkpoints[c-1]
+			s.members = s.copyMembers()
+			from = c * checkpointEvery
+		}
+	}
+	for _, r := range recs[from:] {
 		s.apply(&r.Event)
 	}
 	return s
+}
+
+// copyMembers returns a deep copy of the snapshot's memberships.
+func (s *Snapshot) copyMembers() map[Org]map[string]Date {
+	out := make(map[Org]map[string]Date, len(s.members))
+	for o, m := range s.members {
+		c := make(map[string]Date, len(m))
+		for k, v := range m {
+			c[k] = v
+		}
+		out[o] = c
+	}
+	return out
 }
 
 func (s *Snapshot) apply(e *Event) {

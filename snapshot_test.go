@@ -76,3 +76,62 @@ func TestScenarioOverlay(t *testing.T) {
 	}
 	_ = states
 }
+
+// TestReplayCheckpoints: on a long synthetic history (with checkpoints), a
+// replay equals the plain fold of every event up to the date, on ordinary
+// dates and on the very dates of withdrawals (which apply only the day
+// after).
+func TestReplayCheckpoints(t *testing.T) {
+	states, _ := datasettest.MustHistory(t)
+	h := datasettest.SyntheticHistory(states, 200_000)
+	naive := func(at alliance.Date) map[alliance.Org]map[string]bool {
+		m := map[alliance.Org]map[string]bool{}
+		for _, r := range h.Until(at) {
+			switch r.Type {
+			case alliance.TreatyInForce, alliance.Joined:
+				if m[r.Org] == nil {
+					m[r.Org] = map[string]bool{}
+				}
+				for _, c := range r.States {
+					m[r.Org][c] = true
+				}
+			case alliance.Withdrew:
+				if r.Date != at {
+					for _, c := range r.States {
+						delete(m[r.Org], c)
+					}
+				}
+			}
+		}
+		return m
+	}
+	var dates []alliance.Date
+	recs := h.Records()
+	for i := 0; i < len(recs); i += 997 {
+		dates = append(dates, recs[i].Date)
+		if recs[i].Type == alliance.Withdrew {
+			dates = append(dates, recs[i].Date.AddDays(1))
+		}
+	}
+	withdrawals := 0
+	for _, r := range recs {
+		if r.Type == alliance.Withdrew && withdrawals < 50 && r.Date.After(alliance.MustDate("2000-01-01")) {
+			dates = append(dates, r.Date)
+			withdrawals++
+		}
+	}
+	for _, d := range dates {
+		want := naive(d)
+		s := alliance.Replay(h, d)
+		for _, org := range alliance.Orgs {
+			if got, w := s.Count(org), len(want[org]); got != w {
+				t.Fatalf("%s on %s: %d members, plain fold %d", org, d, got, w)
+			}
+			for c := range want[org] {
+				if !s.IsMember(org, c) {
+					t.Fatalf("%s on %s: %s missing", org, d, c)
+				}
+			}
+		}
+	}
+}
