@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"alliance"
@@ -138,13 +140,18 @@ func (l *Ledger) Sync(ctx context.Context, dataset []alliance.Event) (recs []*al
 		loaded := map[string]bool{}
 		var todo []alliance.Event
 		for _, r := range Effective(recs) {
-			if r.Origin == alliance.FromDataset && !want[Content(&r.Event)] {
-				todo = append(todo, alliance.Event{Date: r.Date, Type: alliance.Retraction, Org: r.Org, States: r.States,
-					Title: "retracted by a release of the dataset: " + r.Title, Source: r.Source, Retracts: r.Seq})
-				continue
+			if r.Origin == alliance.FromDataset {
+				// Only the dataset's own entries are compared by content; a
+				// user's entry of the same fact shares its key.
+				c := Content(&r.Event)
+				if !want[c] {
+					todo = append(todo, alliance.Event{Date: r.Date, Type: alliance.Retraction, Org: r.Org, States: r.States,
+						Title: "retracted by a release of the dataset: " + r.Title, Source: r.Source, Retracts: r.Seq})
+					continue
+				}
+				loaded[c] = true
 			}
 			have[r.Key()] = true
-			loaded[Content(&r.Event)] = true
 		}
 		for _, e := range dataset {
 			if !have[e.Key()] && !loaded[Content(&e)] {
@@ -213,26 +220,59 @@ func (l *Ledger) Follow(ctx context.Context, recs []*alliance.Record, apply func
 }
 
 // continueChain decodes entries that must follow entry last with hash prev.
+// The sequence and the hash chain are checked in order (cheap); decoding,
+// the expensive part, runs on every core for long chains. The error is the
+// one of the first entry that fails, as a one-by-one check would give.
 func continueChain(last int64, prev []byte, entries []alliance.Entry) ([]*alliance.Record, error) {
-	out := make([]*alliance.Record, 0, len(entries))
-	for _, e := range entries {
-		last++
-		if e.Seq != last {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: sequence breaks: expected event %d here", e.Seq, last)
+	var chainErr error
+	n := len(entries)
+	for i, e := range entries {
+		want := last + int64(i) + 1
+		if e.Seq != want {
+			chainErr, n = alliance.Errorf(alliance.ECORRUPT, "event %d: sequence breaks: expected event %d here", e.Seq, want), i
+			break
 		}
 		if h := Chain(prev, e.Body); !bytes.Equal(h, e.Hash) {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash: the event or its hash was changed", e.Seq)
+			chainErr, n = alliance.Errorf(alliance.ECORRUPT, "event %d: hash does not match its content and the previous hash: the event or its hash was changed", e.Seq), i
+			break
 		}
-		r, err := Decode(e.Body)
-		if err != nil {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: %s", e.Seq, alliance.ErrorMessage(err))
-		}
-		if r.Seq != e.Seq {
-			return nil, alliance.Errorf(alliance.ECORRUPT, "event %d: its content says it is event %d", e.Seq, r.Seq)
-		}
-		r.Hash = e.Hash
-		out = append(out, r)
 		prev = e.Hash
+	}
+	out := make([]*alliance.Record, n)
+	errs := make([]error, n)
+	decode := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e := entries[i]
+			r, err := Decode(e.Body)
+			switch {
+			case err != nil:
+				errs[i] = alliance.Errorf(alliance.ECORRUPT, "event %d: %s", e.Seq, alliance.ErrorMessage(err))
+			case r.Seq != e.Seq:
+				errs[i] = alliance.Errorf(alliance.ECORRUPT, "event %d: its content says it is event %d", e.Seq, r.Seq)
+			default:
+				r.Hash = e.Hash
+				out[i] = r
+			}
+		}
+	}
+	if workers := runtime.GOMAXPROCS(0); n < 20_000 || workers == 1 {
+		decode(0, n)
+	} else {
+		var wg sync.WaitGroup
+		step := (n + workers - 1) / workers
+		for lo := 0; lo < n; lo += step {
+			wg.Add(1)
+			go func() { defer wg.Done(); decode(lo, min(lo+step, n)) }()
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if chainErr != nil {
+		return nil, chainErr
 	}
 	return out, nil
 }
