@@ -4,10 +4,7 @@
 package dataset
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"path"
@@ -106,21 +103,18 @@ func parseList(file string, b []byte) ([]*yaml.Node, error) {
 	if len(b) > MaxFileBytes {
 		return nil, alliance.Errorf(alliance.EINVALID, "%s: the file is %d bytes; the limit is %d (split it)", file, len(b), MaxFileBytes)
 	}
+	// One document only: a second one would be silently dropped by the
+	// parser. The markers are found in the text (a stream decoder asked for
+	// a second document can spin on some malformed input, as fuzzing found).
+	if line := secondDocument(b); line > 0 {
+		return nil, errAt(file, line, "", "a second YAML document (after --- or ...): a file holds one list of entries")
+	}
 	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", file, alliance.Clip(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	if doc.Kind == 0 { // empty file
 		return nil, nil
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
-		line := second.Line
-		if len(second.Content) > 0 {
-			line = second.Content[0].Line
-		}
-		return nil, errAt(file, line, "", "a second YAML document (after ---): a file holds one list of entries")
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.SequenceNode {
@@ -142,6 +136,35 @@ func parseList(file string, b []byte) ([]*yaml.Node, error) {
 		}
 	}
 	return root.Content, nil
+}
+
+// secondDocument returns the line where a second YAML document starts (a
+// "---" marker after content, or content after a "..." end marker), or 0.
+// Markers stand at the start of a line; inside a document no line may.
+func secondDocument(b []byte) int {
+	content, ended := false, false
+	for i, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimRight(line, " \t\r")
+		marker := func(m string) bool {
+			return strings.HasPrefix(t, m) && (len(t) == 3 || t[3] == ' ' || t[3] == '\t')
+		}
+		switch {
+		case marker("---"):
+			if content || ended {
+				return i + 1
+			}
+			content = len(strings.TrimSpace(t[3:])) > 0 && !strings.HasPrefix(strings.TrimSpace(t[3:]), "#")
+		case marker("..."):
+			ended = true
+		case t == "" || strings.HasPrefix(strings.TrimLeft(t, " \t"), "#") || strings.HasPrefix(t, "%"):
+		default:
+			if ended {
+				return i + 1
+			}
+			content = true
+		}
+	}
+	return 0
 }
 
 // CheckNotFuture refuses events dated after today: the ledger records facts,

@@ -262,3 +262,26 @@ func FuzzParseEvents(f *testing.F) {
 		_ = dataset.Check(nil, evs)
 	})
 }
+
+// TestOneDocument: a file is one YAML document; a second one is refused at
+// the line it starts, and markers inside the one document are not.
+func TestOneDocument(t *testing.T) {
+	states := mustStates(t)
+	one := "- date: 2022-07-05\n  type: milestone\n  org: NATO\n  states: [SE]\n  title: t\n  source: {url: \"https://example.org\", title: \"p\", kind: news}\n  note: |\n    --- not a marker: indented\n"
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"one", one, ""},
+		{"explicit start", "---\n" + one, ""},
+		{"explicit end", one + "...\n", ""},
+		{"comment after the end", one + "...\n# done\n", ""},
+		{"second after ---", one + "---\n" + one, "f.yaml:9: a second YAML document"},
+		{"second after ...", one + "...\n" + one, "f.yaml:10: a second YAML document"},
+		{"two explicit", "---\n" + one + "--- \n" + one, "f.yaml:10: a second YAML document"},
+	} {
+		_, err := dataset.ParseEvents("f.yaml", []byte(tc.in), states)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

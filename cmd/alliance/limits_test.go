@@ -25,7 +25,7 @@ func TestRecordRefusesBadInput(t *testing.T) {
 		{"a title over the limit", event("2026-07-08", strings.Repeat("t", 301)), "title: is 301 characters long; the limit is 300"},
 		{"too many events", many[:min(len(many), 2<<20-10)], "entries; the limit is 2000"},
 		{"a date after today", event("9999-12-31", "a future summit"), "date: 9999-12-31 is after today (2026-11-27)"},
-		{"a second YAML document", event("2026-07-08", "a summit") + "---\n" + event("2026-07-09", "another"), ":8: a second YAML document"},
+		{"a second YAML document", event("2026-07-08", "a summit") + "---\n" + event("2026-07-09", "another"), ":7: a second YAML document"},
 		{"an escape sequence", event("2026-07-08", "a summit \x1b[31mred"), "title: holds the control character U+001B"},
 		{"a bad kind", strings.Replace(event("2026-07-08", "a summit"), "kind: news", "kind: forum", 1), `source.kind: unknown source kind "forum"`},
 	} {
