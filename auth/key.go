@@ -89,13 +89,9 @@ func parseKey(path string, b []byte, name string) (Key, error) {
 	return Key{Name: name, Private: ed25519.NewKeyFromSeed(seed)}, nil
 }
 
-// Keyring is a set of trusted public keys: base64 key -> name.
+// Keyring is a set of trusted public keys: base64 key -> name (the
+// ledger.Keyring that verify takes; auth does not import the ledger).
 type Keyring map[string]string
-
-// Add trusts pub under name.
-func (r Keyring) Add(pub ed25519.PublicKey, name string) {
-	r[base64.StdEncoding.EncodeToString(pub)] = name
-}
 
 // ReadKeyring reads a keyring file: one key a line, "ed25519 BASE64 NAME";
 // blank lines and lines starting with # are ignored. A missing file is an

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -213,7 +214,7 @@ func (s *Server) apiStream(w nethttp.ResponseWriter, r *nethttp.Request) error {
 				replay = append(replay, rec)
 			}
 		}
-		slices.SortFunc(replay, func(a, b *alliance.Record) int { return int(a.Seq - b.Seq) })
+		slices.SortFunc(replay, func(a, b *alliance.Record) int { return cmp.Compare(a.Seq, b.Seq) })
 		if len(replay) > maxReplay {
 			replay = replay[len(replay)-maxReplay:]
 		}
