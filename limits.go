@@ -97,3 +97,9 @@ func (e *Event) checkLimits() error {
 	}
 	return nil
 }
+
+// CheckText reports a text field that is not valid UTF-8, is longer than
+// max characters or holds a control character; the error names field. Other
+// packages' inputs (exercise scenarios and actions) use the same rule as
+// events.
+func CheckText(field, s string, max int) error { return checkText(field, s, max) }

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the dataset files.
 //
-//go:embed states.yaml nato eu guarantees geo rules polls borders reference claims
+//go:embed states.yaml nato eu guarantees geo rules polls borders reference claims exercises
 var FS embed.FS

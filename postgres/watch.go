@@ -24,7 +24,15 @@ var watchIdleCheck = 30 * time.Second
 // connection is lost, Watch reconnects with backoff and then signals once,
 // since appends made meanwhile were not announced to it. The channel is
 // closed when ctx ends or the store is closed.
-func (s *Store) Watch(ctx context.Context) <-chan struct{} {
+func (s *Store) Watch(ctx context.Context) <-chan struct{} { return s.watch(ctx, Channel) }
+
+// WatchExercises implements alliance.ExerciseStore as Watch does, on the
+// channel the exercises' appends announce themselves on.
+func (s *Store) WatchExercises(ctx context.Context) <-chan struct{} {
+	return s.watch(ctx, ExerciseChannel)
+}
+
+func (s *Store) watch(ctx context.Context, channel string) <-chan struct{} {
 	ch := make(chan struct{}, 1)
 	idle := watchIdleCheck
 	ctx, cancel := context.WithCancel(ctx)
@@ -43,7 +51,7 @@ func (s *Store) Watch(ctx context.Context) <-chan struct{} {
 		}
 		backoff := watchMinBackoff
 		for first := true; ; first = false {
-			s.listen(ctx, idle, !first, signal, func() { backoff = watchMinBackoff })
+			s.listen(ctx, channel, idle, !first, signal, func() { backoff = watchMinBackoff })
 			select {
 			case <-ctx.Done():
 				return
@@ -59,7 +67,7 @@ func (s *Store) Watch(ctx context.Context) <-chan struct{} {
 // connection fails or ctx ends, checking the connection after each idle
 // period. With again, it signals once as soon as it listens; listening
 // calls ok.
-func (s *Store) listen(ctx context.Context, idle time.Duration, again bool, signal, ok func()) {
+func (s *Store) listen(ctx context.Context, channel string, idle time.Duration, again bool, signal, ok func()) {
 	cfg := s.conn.Copy()
 	cfg.RuntimeParams["application_name"] = "alliance watch"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -71,7 +79,7 @@ func (s *Store) listen(ctx context.Context, idle time.Duration, again bool, sign
 		defer cancel()
 		conn.Close(cctx)
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return
 	}
 	ok()
