@@ -15,8 +15,8 @@ import (
 	"alliance/datasettest"
 	"alliance/exercise"
 	"alliance/gazetteer"
-	"alliance/third_party/geonames"
 	"alliance/sqlite"
+	"alliance/third_party/geonames"
 )
 
 // fakeClock is the server's wall clock, moved by the test.

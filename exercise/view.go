@@ -56,11 +56,28 @@ type InjectPending struct {
 }
 
 // View returns exercise id as seat sees it now, after the rules have taken
-// what is due. Observers see the record as it stood ObserverDelay ago.
+// what is due (read from the store now; Watch for the cheaper view a
+// stream takes). Observers see the record as it stood ObserverDelay ago.
 func (m *Manager) View(ctx context.Context, id, seat string) (View, error) {
 	if _, err := m.do(ctx, id, nil); err != nil {
 		return View{}, err
 	}
+	return m.view(ctx, id, seat)
+}
+
+// Watch returns the view of exercise id for seat as the manager last read
+// it (settled at most every half second) and a channel closed when it next
+// moves.
+func (m *Manager) Watch(ctx context.Context, id, seat string) (View, <-chan struct{}, error) {
+	ch, err := m.Settle(ctx, id)
+	if err != nil {
+		return View{}, nil, err
+	}
+	v, err := m.view(ctx, id, seat)
+	return v, ch, err
+}
+
+func (m *Manager) view(ctx context.Context, id, seat string) (View, error) {
 	l, err := m.load(ctx, id)
 	if err != nil {
 		return View{}, err

@@ -55,6 +55,7 @@ func (s *Server) routes() {
 		metricsH.ServeHTTP(w, r)
 		return nil
 	})
+	s.exerciseRoutes()
 	s.pageRoutes()
 }
 

@@ -26,6 +26,7 @@ import (
 
 	"alliance"
 	"alliance/claims"
+	"alliance/exercise"
 	"alliance/gazetteer"
 	"alliance/geo"
 	"alliance/rules"
@@ -54,6 +55,9 @@ type Service struct {
 	// with an editor's token. Without them it only reads.
 	Tokens   alliance.TokenStore
 	Recorder Recorder
+	// Exercises runs Council exercises (nil: none); shared by every
+	// version of a live server.
+	Exercises *exercise.Manager
 }
 
 // Moved returns a copy of svc over the chain all (every record, in sequence

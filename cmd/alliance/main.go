@@ -58,6 +58,7 @@ func commands() []command {
 		{"claims", "the op-ed's claims checked against the model, with computed verdicts and sources", (*App).claims},
 		{"verify", "check the ledger read-only: hash chain, signatures, release, a saved head", (*App).verify},
 		{"token", "create, list and revoke API tokens (editors write through the API)", (*App).token},
+		{"exercise", "run a North Atlantic Council exercise: seats, Article 4, silence, consensus, a signed log", (*App).exercise},
 		{"head", "print the ledger's head (entries and last hash) to save, publish or witness", (*App).head},
 		{"export", "tidy tables for research: events, memberships, ratifications (CSV or JSON)", (*App).export},
 	}

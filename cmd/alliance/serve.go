@@ -80,6 +80,16 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		svc.Recorder = rec
 	}
 	log.Info("signing API writes", "key", key.PublicLine())
+	if _, ok := st.(alliance.ExerciseStore); ok {
+		m, err := a.exercises(w)
+		if err != nil {
+			return err
+		}
+		svc.Exercises = m
+		// Exercise actions taken on another instance reach this one's
+		// streams as the store signals them.
+		go m.Follow(ctx, func(err error) { log.Error("following exercises", "err", err) })
+	}
 	live := alliancehttp.NewLive(svc, log, opt)
 	rec.live = live
 	// Entries recorded by any process (`alliance record`, another instance)

@@ -2,7 +2,7 @@
 // says so in its footer and replaces its <main> with the page as it now
 // reads, without a reload. Without JavaScript the page is correct on reload.
 (function () {
-  if (!window.EventSource || !document.querySelector('main')) return;
+  if (!window.EventSource || !document.querySelector('main') || document.querySelector('[data-no-live]')) return;
   var status = document.getElementById('live');
   var busy = false, again = false;
   function refresh() {
