@@ -44,6 +44,9 @@ var apiGroups = []struct {
 	{"Decisions, borders, opinion", []string{"/api/v1/decide", "/api/v1/border", "/api/v1/polls/{code}"}},
 	{"Events, data, the op-ed", []string{"/api/v1/history", "/api/v1/export/{table}", "/api/v1/claims"}},
 	{"Live and writing", []string{"/api/v1/head", "/api/v1/events/stream", "/api/v1/events"}},
+	{"Council exercises (each route needs a seat's secret)", []string{"/api/v1/exercises/{id}", "/api/v1/exercises/{id}/procedures", "/api/v1/exercises/{id}/procedures/{pid}",
+		"/api/v1/exercises/{id}/procedures/{pid}/{act}", "/api/v1/exercises/{id}/clock", "/api/v1/exercises/{id}/injects/{inject}/fire", "/api/v1/exercises/{id}/seats/{seat}/{op}",
+		"/api/v1/exercises/{id}/end", "/api/v1/exercises/{id}/log", "/api/v1/exercises/{id}/report", "/api/v1/exercises/{id}/stream"}},
 }
 
 // apiParam is a parameter as the page lists it.

@@ -54,7 +54,7 @@ func OpenAPI() obj {
 	status := func(desc string) obj {
 		return obj{"description": desc, "content": obj{"application/json": obj{"schema": ref("Error")}}}
 	}
-	return obj{
+	doc := obj{
 		"openapi": "3.1.0",
 		"info":    obj{"title": "alliance API", "version": "1", "description": "An executable, sourced model of NATO's collective defence. Every answer is derived from dated events, each with its public source. Errors are {\"error\":{\"code\",\"message\"}}."},
 		"paths": obj{
@@ -142,6 +142,8 @@ func OpenAPI() obj {
 			"MapState": object(obj{"at": date(), "members": obj{"type": "object", "additionalProperties": str()}, "candidates": obj{"type": "object", "additionalProperties": str()}, "count": integer()}, "at", "members", "candidates", "count"),
 		}},
 	}
+	exerciseOpenAPI(doc["paths"].(obj), doc["components"].(obj)["schemas"].(obj), status, bearer)
+	return doc
 }
 
 func (s *Server) apiOpenAPI(w nethttp.ResponseWriter, r *nethttp.Request) error {
