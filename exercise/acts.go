@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"alliance"
@@ -108,6 +109,11 @@ func (m *Manager) Table(ctx context.Context, id, seat string, r TableRequest) (s
 		}
 		if d.Decision == "" {
 			d.Decision = DecisionStatement
+		}
+		if d.Title == "" {
+			// The API's shortest draft is text and a deadline: its title is
+			// the start of its text.
+			d.Title = firstWords(d.Text, 80)
 		}
 		if err := checkDraft(&d, st.Scenario); err != nil {
 			return Action{}, false, err
@@ -335,4 +341,17 @@ func (m *Manager) End(ctx context.Context, id, seat string) error {
 		return Action{Kind: KindEnd, Seat: seat, Clock: st.Clock(now)}, true, nil
 	})
 	return err
+}
+
+// firstWords returns s cut at a word boundary to at most n characters.
+func firstWords(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }
