@@ -2,9 +2,11 @@ package exercise_test
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"alliance/datasettest"
 	"alliance/exercise"
 	"alliance/gazetteer"
+	"alliance/rules"
 	"alliance/sqlite"
 	"alliance/third_party/geonames"
 )
@@ -197,4 +200,200 @@ func TestScenariosReplayTheRecord(t *testing.T) {
 			}
 		})
 	}
+}
+
+// kyivScenario is a test scenario whose inject is an attack on Kyiv, a
+// place Article 5 does not cover, and one on Tallinn, which it does.
+const kyivScenario = `name: Test scenario
+date: 2024-03-07
+summary: A test.
+clock: {start: 2024-03-07T09:00:00Z, speed: 1}
+injects:
+  - id: kyiv
+    at_minutes: 0
+    title: Missiles strike Kyiv
+    text: Missiles strike Kyiv.
+    lat: 50.45
+    lon: 30.52
+    source: {url: "https://www.nato.int/", title: NATO, kind: official}
+  - id: tallinn
+    at_minutes: 0
+    title: Missiles strike Tallinn
+    text: Missiles strike Tallinn.
+    place: Tallinn
+    source: {url: "https://www.nato.int/", title: NATO, kind: official}
+drafts: []
+`
+
+// TestRulesOfTheCouncil checks the procedures the server enforces.
+func TestRulesOfTheCouncil(t *testing.T) {
+	ctx := context.Background()
+	r := mustRig(t)
+	states, _ := datasettest.MustHistory(t)
+	sc, err := exercise.ParseScenario("test.yaml", []byte(kyivScenario), states)
+	must(t, err)
+	c, err := r.m.Create(ctx, sc, []byte(kyivScenario), exercise.CreateOptions{})
+	must(t, err)
+	id := c.ID
+	if got, want := len(c.Delegations), 32; got != want {
+		t.Fatalf("delegations on 2024-03-07 = %d, want %d (Sweden joined that day)", got, want)
+	}
+	must(t, r.m.Clock(ctx, id, exercise.SeatControl, "start", 0))
+	code := func(err error) string { return alliance.ErrorCode(err) }
+
+	t.Run("article5 only by consensus", func(t *testing.T) {
+		_, err := r.m.Table(ctx, id, exercise.SeatChair, exercise.TableRequest{Kind: exercise.ProcSilence, Decision: exercise.DecisionArticle5, Text: "Invoke", DeadlineMinutes: 10, Inject: "tallinn"})
+		if code(err) != alliance.EINVALID {
+			t.Fatalf("article5 under silence: %v, want EINVALID", err)
+		}
+	})
+	t.Run("article5 for a place not covered needs the chair's acknowledgement", func(t *testing.T) {
+		_, err := r.m.Table(ctx, id, exercise.SeatChair, exercise.TableRequest{Kind: exercise.ProcConsensus, Decision: exercise.DecisionArticle5, Text: "Invoke Article 5", Inject: "kyiv"})
+		if code(err) != alliance.ECONFLICT || !strings.Contains(alliance.ErrorMessage(err), "not_covered") {
+			t.Fatalf("unacknowledged: %v, want ECONFLICT quoting the verdict", err)
+		}
+		pid, err := r.m.Table(ctx, id, exercise.SeatChair, exercise.TableRequest{Kind: exercise.ProcConsensus, Decision: exercise.DecisionArticle5, Text: "Invoke Article 5", Inject: "kyiv", Acknowledge: true})
+		must(t, err)
+		p, err := r.m.Procedure(ctx, id, "PL", pid)
+		must(t, err)
+		if p.Verdict == nil || p.Verdict.Covered || !p.Acknowledged {
+			t.Fatalf("verdict shown = %+v, acknowledged %v; want not covered, acknowledged", p.Verdict, p.Acknowledged)
+		}
+		pid2, err := r.m.Table(ctx, id, exercise.SeatChair, exercise.TableRequest{Kind: exercise.ProcConsensus, Decision: exercise.DecisionArticle5, Text: "Invoke Article 5", Inject: "tallinn"})
+		must(t, err)
+		p, err = r.m.Procedure(ctx, id, "EE", pid2)
+		must(t, err)
+		if p.Verdict == nil || !p.Verdict.Covered || p.Acknowledged {
+			t.Fatalf("Tallinn verdict = %+v; want covered, nothing to acknowledge", p.Verdict)
+		}
+		// One break blocks consensus.
+		must(t, r.m.Agree(ctx, id, "EE", pid2, ""))
+		must(t, r.m.Break(ctx, id, "HU", pid2, "We want more information first."))
+		must(t, r.m.Close(ctx, id, exercise.SeatChair, pid2))
+		p, err = r.m.Procedure(ctx, id, "EE", pid2)
+		must(t, err)
+		if p.Status != exercise.StatusBroken || strings.Join(p.BrokenBy, ",") != "HU" {
+			t.Fatalf("after HU's break: %s by %v, want broken by HU", p.Status, p.BrokenBy)
+		}
+	})
+	t.Run("consensus passes with a footnote when every Ally has spoken", func(t *testing.T) {
+		pid, err := r.m.Table(ctx, id, exercise.SeatChair, exercise.TableRequest{Kind: exercise.ProcConsensus, Text: "The Council condemns the strike on Kyiv."})
+		must(t, err)
+		if err := r.m.Agree(ctx, id, exercise.SeatChair, pid, ""); code(err) != alliance.EFORBIDDEN {
+			t.Fatalf("the chair agreeing: %v, want EFORBIDDEN", err)
+		}
+		for code := range c.Delegations {
+			foot := ""
+			if code == "TR" {
+				foot = "Türkiye recalls its position on the Black Sea straits."
+			}
+			must(t, r.m.Agree(ctx, id, code, pid, foot))
+		}
+		p, err := r.m.Procedure(ctx, id, "TR", pid)
+		must(t, err)
+		if p.Status != exercise.StatusAgreed || p.Concluded == nil {
+			t.Fatalf("after 32 agreements: %s (concluded %v), want agreed", p.Status, p.Concluded)
+		}
+		if err := r.m.Break(ctx, id, "HU", pid, "late"); code(err) != alliance.ECONFLICT {
+			t.Fatalf("break after the round concluded: %v, want ECONFLICT", err)
+		}
+	})
+	t.Run("silence", func(t *testing.T) {
+		pid, err := r.m.Table(ctx, id, exercise.SeatChair, exercise.TableRequest{Kind: exercise.ProcSilence, Text: "A statement.", DeadlineMinutes: 30})
+		must(t, err)
+		if err := r.m.Agree(ctx, id, "PL", pid, ""); code(err) != alliance.EINVALID {
+			t.Fatalf("agreeing under silence: %v, want EINVALID", err)
+		}
+		if err := r.m.Break(ctx, id, "PL", pid, ""); code(err) != alliance.EINVALID {
+			t.Fatalf("a break without a reason: %v, want EINVALID", err)
+		}
+		if err := r.m.Break(ctx, id, "RU", pid, "x"); code(err) != alliance.EFORBIDDEN {
+			t.Fatalf("a non-member breaking: %v, want EFORBIDDEN", err)
+		}
+		// The deadline is on the server's clock: real time passes, not a
+		// button. The exercise clock runs at speed 1.
+		r.clock.Add(31 * time.Minute)
+		if err := r.m.Break(ctx, id, "PL", pid, "too late"); code(err) != alliance.ECONFLICT {
+			t.Fatalf("break after the deadline: %v, want ECONFLICT", err)
+		}
+		p, err := r.m.Procedure(ctx, id, "PL", pid)
+		must(t, err)
+		if p.Status != exercise.StatusAgreed {
+			t.Fatalf("silence kept to the deadline: %s, want agreed", p.Status)
+		}
+	})
+	t.Run("secrets", func(t *testing.T) {
+		if seat, err := r.m.Authenticate(ctx, id, c.Delegations["PL"]); err != nil || seat != "PL" {
+			t.Fatalf("PL's secret opens %q, %v", seat, err)
+		}
+		fresh, err := r.m.Reissue(ctx, id, exercise.SeatControl, "PL")
+		must(t, err)
+		if _, err := r.m.Authenticate(ctx, id, c.Delegations["PL"]); code(err) != alliance.EUNAUTHORIZED {
+			t.Fatalf("the old secret after reissue: %v, want EUNAUTHORIZED", err)
+		}
+		if seat, err := r.m.Authenticate(ctx, id, fresh); err != nil || seat != "PL" {
+			t.Fatalf("the new secret opens %q, %v", seat, err)
+		}
+		must(t, r.m.End(ctx, id, exercise.SeatControl))
+		if _, err := r.m.Authenticate(ctx, id, c.Chair); code(err) != alliance.EUNAUTHORIZED {
+			t.Fatalf("a secret after the end: %v, want EUNAUTHORIZED", err)
+		}
+	})
+}
+
+// TestTamperedLogIsCorrupt changes one stored action the way someone
+// holding the database file could (dropping the append-only trigger), and
+// expects the log to fail its check with ECORRUPT.
+func TestTamperedLogIsCorrupt(t *testing.T) {
+	ctx := context.Background()
+	r := mustRig(t)
+	sc, raw := mustScenario(t, "2003-turkey")
+	c, err := r.m.Create(ctx, sc, raw, exercise.CreateOptions{})
+	must(t, err)
+	must(t, r.m.Clock(ctx, c.ID, exercise.SeatControl, "start", 0))
+	pid, err := r.m.Table(ctx, c.ID, exercise.SeatChair, exercise.TableRequest{Draft: "turkey-defensive-planning"})
+	must(t, err)
+	must(t, r.m.Break(ctx, c.ID, "FR", pid, "Diplomacy needs more time."))
+	if _, err := r.m.Log(ctx, c.ID, nil); err != nil {
+		t.Fatalf("untouched log: %v", err)
+	}
+	db, err := sql.Open("sqlite", r.path)
+	must(t, err)
+	defer db.Close()
+	_, err = db.Exec(`DROP TRIGGER exercise_entries_no_update; UPDATE exercise_entries SET body = replace(body, 'FR', 'DE') WHERE exercise = ? AND seq = (SELECT max(seq) FROM exercise_entries WHERE exercise = ?)`, c.ID, c.ID)
+	must(t, err)
+	m2 := exercise.NewManager(exercise.Config{Store: r.store, Rules: mustEngine(t), Key: r.key, Now: r.clock.Now})
+	if _, err := m2.Log(ctx, c.ID, nil); alliance.ErrorCode(err) != alliance.ECORRUPT {
+		t.Fatalf("tampered log: %v, want ECORRUPT", err)
+	}
+}
+
+func mustEngine(tb testing.TB) *rules.Engine {
+	_, eng := datasettest.MustEngine(tb)
+	return eng
+}
+
+// FuzzParseScenario: any bytes give a scenario or an EINVALID error, never
+// a panic.
+func FuzzParseScenario(f *testing.F) {
+	names, _ := fs.Glob(data.FS, "exercises/*.yaml")
+	for _, n := range names {
+		b, _ := fs.ReadFile(data.FS, n)
+		f.Add(b)
+	}
+	f.Add([]byte(kyivScenario))
+	f.Add([]byte("name: x\ndate: 2024-13-01\n"))
+	states, _ := datasettest.MustHistory(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sc, err := exercise.ParseScenario("fuzz.yaml", b, states)
+		if err != nil {
+			if alliance.ErrorCode(err) != alliance.EINVALID {
+				t.Fatalf("error %v is not EINVALID", err)
+			}
+			return
+		}
+		if sc.Speed < 1 || sc.Speed > exercise.MaxSpeed {
+			t.Fatalf("speed %v accepted", sc.Speed)
+		}
+	})
 }
