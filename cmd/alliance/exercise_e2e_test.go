@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -364,5 +365,51 @@ func TestExerciseSurvivesRestart(t *testing.T) {
 	}
 	if code, out := runBin(t, cfg, "exercise", "verify", c.ID, "--db", db); code != 0 {
 		t.Errorf("exercise verify: exit %d\n%s", code, out)
+	}
+}
+
+// TestExerciseStreamOutlivesLedgerWrites: an exercise stream shares the
+// server's stream hub with the event streams; events recorded in the
+// ledger (more than a stream's buffer) must not cut it off.
+func TestExerciseStreamOutlivesLedgerWrites(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	cfg := filepath.Join(dir, "cfg")
+	c := createExercise(t, cfg, db)
+	code, out := runBin(t, cfg, "token", "create", "--role", "editor", "--name", "desk", "--db", db)
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, out)
+	}
+	token := strings.Fields(out)[0]
+	srv := startServerProc(t, db, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := openExStream(ctx, http.DefaultClient, srv.URL, c.ID, c.Observer, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.waitFor(1, 5*time.Second); !ok {
+		t.Fatal("no first state within 5 s")
+	}
+	var evs []string
+	for i := range 300 {
+		evs = append(evs, fmt.Sprintf(`{"date": "2026-07-10", "type": "summit", "org": "NATO", "states": ["UA"], "title": "summit %d",
+		  "source": {"url": "https://example.org/x", "title": "x", "kind": "news"}}`, i))
+	}
+	if st, body := exCall(t, http.DefaultClient, "POST", srv.URL+"/api/v1/events", token, "["+strings.Join(evs, ",")+"]"); st != 201 {
+		t.Fatalf("POST events: %d %s", st, body)
+	}
+	time.Sleep(1500 * time.Millisecond) // the ledger follower publishes within about a second
+	st, body := exCall(t, http.DefaultClient, "POST", srv.URL+"/api/v1/exercises/"+c.ID+"/procedures", c.Chair,
+		`{"kind": "consensus", "title": "After the summits", "text": "Text."}`)
+	if st != 201 {
+		t.Fatalf("table: %d %s", st, body)
+	}
+	var o struct{ ID string }
+	json.Unmarshal(body, &o)
+	if _, ok := s.waitFor(procSeq(t, o.ID), 3*time.Second); !ok {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		t.Fatalf("the exercise stream did not see the draft tabled after 300 ledger events (stream ended: %v)", s.ended)
 	}
 }
