@@ -23,8 +23,8 @@ import (
 // its POST is sent, when each stream receives a `state` event whose
 // entries cover the action: p50, p99 and max over all deliveries, the
 // median time until the last of the 232 streams has it, the POST's own
-// round trip, and the server's resident memory (VmRSS at the end, VmHWM
-// its peak).
+// round trip, and the server's resident memory (VmRSS before the streams
+// open and at the end, VmHWM its peak), and the size of the last view sent.
 //
 //	go test -run '^$' -bench ExerciseStreams -benchtime 20x ./cmd/alliance
 func BenchmarkExerciseStreams(b *testing.B) {
@@ -42,6 +42,7 @@ func BenchmarkExerciseStreams(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel) // before the server stops: cleanups run last first
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, DisableCompression: true}}
+	idle, _, _ := procMemory(srv.Cmd.Process.Pid) // before any stream
 	var secrets []string
 	codes := make([]string, 0, len(c.Delegations))
 	for code := range c.Delegations {
@@ -162,7 +163,11 @@ func BenchmarkExerciseStreams(b *testing.B) {
 	b.ReportMetric(ms(last, 0.50), "all232-p50-ms")
 	b.ReportMetric(ms(post, 0.50), "post-p50-ms")
 	b.ReportMetric(float64(len(streams)), "streams")
+	if st, v := exCall(b, client, "GET", x, c.Observer, ""); st == 200 {
+		b.ReportMetric(float64(len(v))/1024, "view-KB") // what each stream is sent per action, at the end
+	}
 	if rss, hwm, ok := procMemory(srv.Cmd.Process.Pid); ok {
+		b.ReportMetric(idle, "idle-rss-MB")
 		b.ReportMetric(rss, "rss-MB")
 		b.ReportMetric(hwm, "peak-rss-MB")
 	}
