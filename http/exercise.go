@@ -272,7 +272,9 @@ func (s *Server) apiExerciseStream(w nethttp.ResponseWriter, r *nethttp.Request,
 	if !ok {
 		return alliance.Errorf(alliance.EINTERNAL, "streaming is not supported here")
 	}
-	sub, err := s.hub.subscribe() // counts against the server's stream limit
+	// Counts against the server's stream limit; takes no ledger entries,
+	// which nothing here would read (a full buffer would drop the stream).
+	sub, err := s.hub.join(false)
 	if err != nil {
 		return err
 	}

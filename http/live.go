@@ -86,13 +86,17 @@ type hub struct {
 }
 
 type sub struct {
-	ch      chan *alliance.Record
-	dropped chan struct{} // closed when the reader fell too far behind, or the server stops
+	ch      chan *alliance.Record // nil for a stream that takes no entries (an exercise's)
+	dropped chan struct{}         // closed when the reader fell too far behind, or the server stops
 }
 
 func newHub() *hub { return &hub{subs: map[*sub]struct{}{}} }
 
-func (h *hub) subscribe() (*sub, error) {
+func (h *hub) subscribe() (*sub, error) { return h.join(true) }
+
+// join counts a stream against the server's limit; with entries, the
+// stream also takes the ledger's new entries.
+func (h *hub) join(entries bool) (*sub, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -101,7 +105,10 @@ func (h *hub) subscribe() (*sub, error) {
 	if len(h.subs) >= maxStreams {
 		return nil, alliance.Errorf(alliance.EBUSY, "Too many open event streams; try again later.")
 	}
-	s := &sub{ch: make(chan *alliance.Record, streamBuffer), dropped: make(chan struct{})}
+	s := &sub{dropped: make(chan struct{})}
+	if entries {
+		s.ch = make(chan *alliance.Record, streamBuffer)
+	}
 	h.subs[s] = struct{}{}
 	return s, nil
 }
@@ -122,6 +129,9 @@ func (h *hub) publish(recs []*alliance.Record) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
+		if s.ch == nil {
+			continue
+		}
 	send:
 		for _, r := range recs {
 			select {

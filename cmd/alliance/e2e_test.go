@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +32,41 @@ func startServerOn(t testing.TB, db string, env ...string) string {
 // startServerArgs is startServerOn with more flags for serve.
 func startServerArgs(t testing.TB, db string, args []string, env ...string) string {
 	t.Helper()
+	return startServerProc(t, db, args, env...).URL
+}
+
+// serverProc is a running `serve` process.
+type serverProc struct {
+	URL  string
+	Cmd  *exec.Cmd
+	once sync.Once
+	err  error
+}
+
+// Stop stops the server gracefully (SIGINT) and reports whether it shut
+// down cleanly within 15 s; later calls return the first answer.
+func (p *serverProc) Stop() error {
+	p.once.Do(func() {
+		p.Cmd.Process.Signal(os.Interrupt) // graceful shutdown
+		done := make(chan error, 1)
+		go func() { done <- p.Cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				p.err = fmt.Errorf("server did not shut down cleanly: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			p.Cmd.Process.Kill()
+			p.err = errors.New("server did not stop within 15 s of SIGINT")
+		}
+	})
+	return p.err
+}
+
+// startServerProc is startServerArgs that also returns the process, for
+// tests that restart it or read its memory.
+func startServerProc(t testing.TB, db string, args []string, env ...string) *serverProc {
+	t.Helper()
 	bin := MustBinary(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
 	cmd.Env = append(append(os.Environ(), "ALLIANCE_CONFIG="+filepath.Join(filepath.Dir(db), "cfg")), env...)
@@ -40,18 +78,10 @@ func startServerArgs(t testing.TB, db string, args []string, env ...string) stri
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	p := &serverProc{Cmd: cmd}
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt) // graceful shutdown
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server did not shut down cleanly: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			t.Error("server did not stop within 15 s of SIGINT")
+		if err := p.Stop(); err != nil {
+			t.Error(err)
 		}
 	})
 	line, err := bufio.NewReader(out).ReadString('\n')
@@ -62,7 +92,8 @@ func startServerArgs(t testing.TB, db string, args []string, env ...string) stri
 	if i < 0 {
 		t.Fatalf("no URL in %q", line)
 	}
-	return strings.TrimRight(strings.Fields(line[i:])[0], "/")
+	p.URL = strings.TrimRight(strings.Fields(line[i:])[0], "/")
+	return p
 }
 
 // browser returns a headless Chromium context, or skips when there is no
