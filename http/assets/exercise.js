@@ -19,7 +19,7 @@
   } else {
     secret = sessionStorage.getItem(key) || '';
   }
-  var view = null, received = 0, drafts = {}, openForm = {};
+  var view = null, received = 0, drafts = {};
 
   function el(tag, attrs) {
     var e = document.createElement(tag);
@@ -36,10 +36,18 @@
     }
     return e;
   }
+  // say shows the server's answer to an action in a bar that stays in
+  // sight at the top of the screen (on a phone the button may be far below
+  // it); good news fades after a few seconds, a refusal stays until the
+  // next action.
+  var sayTimer = 0;
   function say(msg, ok) {
+    clearTimeout(sayTimer);
     alertBox.hidden = !msg;
     alertBox.textContent = msg || '';
     alertBox.className = 'x-alert' + (ok ? ' ok' : '');
+    alertBox.setAttribute('role', ok ? 'status' : 'alert');
+    if (msg && ok) sayTimer = setTimeout(function () { say(''); }, 8000);
   }
   function call(method, path, payload) {
     var opt = { method: method, headers: { 'Authorization': 'Bearer ' + secret } };
@@ -51,6 +59,9 @@
       });
     });
   }
+  // clear empties a field of the page as it is now (a render may have
+  // replaced the one an action started from).
+  function clear(fid) { var e = document.getElementById(fid); if (e) e.value = ''; }
   function act(method, path, payload, done) {
     say('');
     return call(method, path, payload).then(function (j) { if (done) done(j); }, function (e) { say(e.message); });
@@ -65,14 +76,20 @@
     if (view.running) c += (Date.now() - received) * view.clock_speed;
     return c;
   }
+  function span(ms) {
+    var s = Math.round(ms / 1000), m = Math.floor(s / 60), h = Math.floor(m / 60), d = Math.floor(h / 24);
+    if (d) return d + ' d ' + (h % 24) + ' h';
+    if (h) return h + ' h ' + (m % 60) + ' min';
+    if (m) return m + ' min' + (m < 10 && s % 60 ? ' ' + (s % 60) + ' s' : '');
+    return s + ' s';
+  }
   function countdown(deadline) {
     var left = Date.parse(deadline) - clockNow();
-    if (left <= 0) return 'deadline passed';
-    var m = Math.floor(left / 60000), h = Math.floor(m / 60);
-    var real = left / view.clock_speed / 1000;
-    var s = (h ? h + ' h ' : '') + (m % 60) + ' min on the exercise clock';
-    if (view.running) s += ' (about ' + (real < 120 ? Math.round(real) + ' s' : Math.round(real / 60) + ' min') + ' of real time)';
-    return s + ' left';
+    if (left <= 0) return 'Deadline reached: the result is being recorded.';
+    var s = span(left) + ' left on the exercise clock (deadline ' + fmt(deadline) + ')';
+    if (view.running) s += ': about ' + span(left / view.clock_speed) + ' in real time';
+    else s += ': the clock is ' + (view.started ? 'paused' : 'not started');
+    return s + '.';
   }
   function name(code) {
     for (var i = 0; i < view.delegations.length; i++) if (view.delegations[i].code === code) return view.delegations[i].name;
@@ -127,27 +144,25 @@
       else a.appendChild(speakForm(p));
     }
     if (view.role === 'chair') {
-      if (p.kind === 'article4' && p.status === 'requested') a.appendChild(el('button', { type: 'button', text: 'Convene the consultations', onclick: function () { act('POST', '/procedures/' + p.id + '/convene', {}); } }));
-      if (p.kind === 'consensus' && !p.concluded) a.appendChild(el('button', { type: 'button', text: 'Close the round', onclick: function () { act('POST', '/procedures/' + p.id + '/close', {}); } }));
+      if (p.kind === 'article4' && p.status === 'requested') a.appendChild(el('button', { type: 'button', cls: 'x-convene', text: 'Convene the consultations', onclick: function () { act('POST', '/procedures/' + p.id + '/convene', {}); } }));
+      if (p.kind === 'consensus' && !p.concluded) a.appendChild(el('button', { type: 'button', cls: 'x-close', text: 'Close the round', onclick: function () { act('POST', '/procedures/' + p.id + '/close', {}); } }));
     }
     return a;
   }
   function speakForm(p) {
     var f = el('form', { cls: 'x-speak stack' });
-    var t = el('textarea', { rows: '2', maxlength: '4000', 'aria-label': 'Reason or statement for ' + p.id, placeholder: p.kind === 'silence' ? 'Reason for breaking silence' : 'Reason (to break) or statement (footnote)' });
-    if (openForm[p.id]) t.value = openForm[p.id];
-    t.addEventListener('input', function () { openForm[p.id] = t.value; });
+    var t = el('textarea', { id: 'x-say-' + p.id, rows: '2', maxlength: '4000', 'aria-label': 'Reason or statement for ' + p.id, placeholder: p.kind === 'silence' ? 'Reason for breaking silence' : 'Reason (to break) or statement (footnote)' });
     f.appendChild(t);
     var row = el('div', { cls: 'x-buttons' });
     row.appendChild(el('button', { type: 'button', cls: 'x-break', text: p.kind === 'silence' ? 'Break silence' : 'Break consensus', onclick: function () {
       if (!t.value.trim()) { say('Give a reason to break.'); t.focus(); return; }
-      act('POST', '/procedures/' + p.id + '/break', { reason: t.value.trim() }, function () { delete openForm[p.id]; });
+      act('POST', '/procedures/' + p.id + '/break', { reason: t.value.trim() });
     } }));
     if (p.kind === 'consensus') {
       row.appendChild(el('button', { type: 'button', cls: 'x-agree', text: 'Agree', onclick: function () { act('POST', '/procedures/' + p.id + '/agree', {}); } }));
       row.appendChild(el('button', { type: 'button', cls: 'x-footnote', text: 'Agree with a footnote', onclick: function () {
         if (!t.value.trim()) { say('Write the statement for the record first.'); t.focus(); return; }
-        act('POST', '/procedures/' + p.id + '/agree', { footnote: t.value.trim() }, function () { delete openForm[p.id]; });
+        act('POST', '/procedures/' + p.id + '/agree', { footnote: t.value.trim() });
       } }));
     }
     f.appendChild(row);
@@ -164,7 +179,7 @@
     var t = el('textarea', { id: 'x-a4-text', rows: '2', maxlength: '4000', placeholder: 'Why your state asks for consultations' });
     s.appendChild(el('form', { cls: 'stack' }, el('label', { for: 'x-a4-text', text: 'Request consultations under Article 4' }), t,
       el('div', {}, el('button', { type: 'button', id: 'x-a4', text: 'Request Article 4 consultations', onclick: function () {
-        act('POST', '/procedures', { kind: 'article4', text: t.value.trim() }, function () { t.value = ''; say('Your request is on the record.', true); });
+        act('POST', '/procedures', { kind: 'article4', text: t.value.trim() }, function () { clear('x-a4-text'); say('Your request is on the record.', true); });
       } }))));
     var mine = [];
     view.procedures.forEach(function (p) { p.statements.forEach(function (st) { if (st.seat === view.seat) mine.push(p.id + ': ' + st.act + ' at ' + fmt(st.clock) + (st.text ? ' — ' + st.text : '')); }); });
@@ -196,7 +211,7 @@
       if (pick.value) { req = { draft: pick.value }; if (dl.value && drafts[pick.value].procedure === 'silence') req.deadline_minutes = parseInt(dl.value, 10); }
       else { req.decision = decision.value; req.title = title.value; req.text = text.value; if (inj.value) req.inject = inj.value; }
       if (ack.checked) req.acknowledge = true;
-      act('POST', '/procedures', req, function (j) { say('Tabled as ' + j.id + '.', true); title.value = ''; text.value = ''; });
+      act('POST', '/procedures', req, function (j) { say('Tabled as ' + j.id + '.', true); clear('x-dtitle'); clear('x-dtext'); });
     } })));
     s.appendChild(f);
     return s;
@@ -225,8 +240,35 @@
     s.appendChild(el('p', {}, el('a', { href: '/exercises/' + id + '/report', text: 'After-action report' }), ' · ', el('button', { type: 'button', text: 'End the exercise', onclick: function () { if (confirm('End the exercise? Every secret expires.')) act('POST', '/end', {}); } })));
     return s;
   }
+  // Every render rebuilds the page from the view: what a person was
+  // typing or choosing (any field with an id), and where the caret was,
+  // carry over to the new page.
+  function saveFields() {
+    var saved = {};
+    body.querySelectorAll('input[id], textarea[id], select[id]').forEach(function (e) {
+      saved[e.id] = { value: e.value, checked: e.checked };
+    });
+    var a = document.activeElement;
+    if (a && a.id && saved[a.id]) {
+      saved[a.id].focus = true;
+      try { saved[a.id].sel = [a.selectionStart, a.selectionEnd]; } catch (e) { /* no selection on this field */ }
+    }
+    return saved;
+  }
+  function restoreFields(saved) {
+    Object.keys(saved).forEach(function (k) {
+      var e = document.getElementById(k), v = saved[k];
+      if (!e || !body.contains(e)) return;
+      if (e.type === 'checkbox') e.checked = v.checked;
+      else if (e.tagName !== 'SELECT' || [].some.call(e.options, function (o) { return o.value === v.value; })) e.value = v.value;
+      if (v.focus) {
+        e.focus();
+        if (v.sel && v.sel[0] != null) try { e.setSelectionRange(v.sel[0], v.sel[1]); } catch (x) { /* not a text field */ }
+      }
+    });
+  }
   function render() {
-    var keep = document.activeElement && document.activeElement.id;
+    var saved = saveFields();
     body.textContent = '';
     document.getElementById('x-title').hidden = true;
     document.getElementById('x-seat').hidden = true;
@@ -241,7 +283,7 @@
     cols.appendChild(left); cols.appendChild(right);
     body.appendChild(cols);
     if (view.role !== 'observer') body.appendChild(el('p', { cls: 'muted' }, el('a', { href: '/exercises/' + id + '/report', text: 'After-action report' }), ' · log entries: ' + view.entries));
-    if (keep && document.getElementById(keep)) document.getElementById(keep).focus();
+    restoreFields(saved);
   }
   function tick() {
     if (!view) return;
@@ -269,10 +311,9 @@
               else if (l.indexOf('data: ') === 0) data += l.slice(6);
             });
             if (ev === 'state') {
-              var formBusy = document.activeElement && /TEXTAREA|INPUT|SELECT/.test(document.activeElement.tagName) && document.activeElement.value;
               view = JSON.parse(data); received = Date.now();
               root.dataset.entries = view.entries;
-              if (!formBusy || view.role !== 'chair') render(); else tick();
+              render();
             } else if (ev === 'error') { say(JSON.parse(data)); }
           }
           return pump();

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// seat is one browser tab sitting at a Council exercise.
+type seat struct {
+	name string
+	ctx  context.Context
+}
+
+// TestExerciseThreeSeatsInChromium plays a Council exercise in three
+// browser contexts at once, each with its own join link: the chair on a
+// desktop screen, Poland and Hungary on phones. Poland asks for Article 4
+// consultations and the chair convenes them; the chair's draft under
+// silence is broken by Hungary; a consensus round passes with Poland's
+// footnote. Every outcome is read from the pages and from the API, and each
+// seat's page is saved under screenshots/ at each step.
+func TestExerciseThreeSeatsInChromium(t *testing.T) {
+	parent := browser(t) // skips without Chromium
+	dir := t.TempDir()
+	db := filepath.Join(dir, "exercise-e2e.db")
+	code, out := runBin(t, filepath.Join(dir, "cfg"), "exercise", "create", "--scenario", "2025-airspace", "--json", "--db", db)
+	if code != 0 {
+		t.Fatalf("exercise create: %d %s", code, out)
+	}
+	var creds struct {
+		ID, Chair, Control, Observer string
+		Delegations                  map[string]string
+	}
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &creds); err != nil {
+		t.Fatalf("exercise create --json: %v in %q", err, out)
+	}
+	if creds.Delegations["PL"] == "" || creds.Delegations["HU"] == "" || len(creds.Delegations) != 32 {
+		t.Fatalf("want 32 delegations with PL and HU, got %d", len(creds.Delegations))
+	}
+	base := startServerOn(t, db)
+	api := func(secret, method, path string, body any) map[string]any {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, base+"/api/v1/exercises/"+creds.ID+path, rd)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode/100 != 2 {
+			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		return v
+	}
+	api(creds.Control, "POST", "/clock", map[string]string{"action": "start"})
+
+	// The browser starts once; each seat gets a browser context of its own
+	// (its own sessionStorage, as on three people's machines).
+	if err := do(parent, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	open := func(name, secret string, phone bool) seat {
+		ctx, cancel := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		vp := chromedp.EmulateViewport(1280, 900)
+		if phone {
+			vp = chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
+		}
+		if err := do(ctx, vp, chromedp.Navigate(base+"/exercises/"+creds.ID+"#"+secret), chromedp.WaitVisible(".x-head h1")); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if loc, _ := chromedp.Run(ctx, chromedp.Location()); strings.Contains(loc, secret) {
+			t.Errorf("%s: the secret is still in the address bar: %s", name, loc)
+		}
+		return seat{name, ctx}
+	}
+	chair := open("chair", creds.Chair, false)
+	pl := open("PL", creds.Delegations["PL"], true)
+	hu := open("HU", creds.Delegations["HU"], true)
+	seats := []seat{chair, pl, hu}
+	shoot := func(step int) {
+		for _, s := range seats {
+			screenshot(t, s.ctx, fmt.Sprintf("exercise-%s-%d", strings.ToLower(s.name), step))
+		}
+	}
+	// waitFor polls a JavaScript condition on a seat's page.
+	waitFor := func(s seat, what, js string) {
+		t.Helper()
+		ok, err := chromedp.Run(s.ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(8*time.Second)))
+		if err != nil || !ok {
+			alert, _ := chromedp.Run(s.ctx, chromedp.Evaluate[string](`(document.getElementById("x-alert") || {}).textContent || ""`))
+			screenshot(t, s.ctx, "exercise-failed-"+strings.ToLower(s.name))
+			t.Fatalf("%s's page: %s did not happen (%v; alert %q)", s.name, what, err, alert)
+		}
+	}
+	badge := func(pid string) string {
+		return `(document.querySelector('.x-proc[data-proc="` + pid + `"] .x-badge') || {}).textContent`
+	}
+	proc := func(pid string) map[string]any { return api(creds.Chair, "GET", "/procedures/"+pid, nil) }
+	shoot(0)
+
+	// 1. Poland asks for consultations under Article 4; the chair convenes them.
+	const a4 = "Russian drones violated Polish airspace overnight; Poland asks for consultations."
+	if err := do(pl.ctx, chromedp.SendKeys("#x-a4-text", a4), chromedp.Click("#x-a4")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(pl, "the request on record", `/on the record/.test(document.getElementById("x-alert").textContent)`)
+	a4pid := ""
+	for _, p := range api(creds.Chair, "GET", "", nil)["procedures"].([]any) {
+		if p := p.(map[string]any); p["kind"] == "article4" {
+			a4pid = p["id"].(string)
+		}
+	}
+	if a4pid == "" {
+		t.Fatal("no Article 4 procedure after Poland's request")
+	}
+	waitFor(chair, "Poland's request", `!!document.querySelector('.x-proc[data-proc="`+a4pid+`"] .x-convene') && document.querySelector('.x-proc[data-proc="`+a4pid+`"]').textContent.includes("Requested by Poland")`)
+	shoot(1)
+	if err := do(chair.ctx, chromedp.Click(`.x-proc[data-proc="`+a4pid+`"] .x-convene`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range seats {
+		waitFor(s, "the consultations convened", badge(a4pid)+` === "convened"`)
+	}
+	if p := proc(a4pid); p["status"] != "convened" || fmt.Sprint(p["requested_by"]) != "[PL]" {
+		t.Errorf("Article 4 procedure: status %v, requested by %v", p["status"], p["requested_by"])
+	}
+	shoot(2)
+
+	// 2. The chair tables its own draft under silence; Hungary breaks it.
+	tableDraft := func(kind, title, text, deadline string) string {
+		t.Helper()
+		if err := do(chair.ctx, chromedp.SetValue("#x-draft", ""), chromedp.SetValue("#x-kind", kind),
+			chromedp.SendKeys("#x-dtitle", title), chromedp.SendKeys("#x-dtext", text),
+			chromedp.SetValue("#x-deadline", deadline), chromedp.Click("#x-table-go")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(chair, "the draft tabled", `/Tabled as p\d+/.test(document.getElementById("x-alert").textContent)`)
+		msg, _ := chromedp.Run(chair.ctx, chromedp.Text("#x-alert"))
+		return strings.TrimSuffix(strings.Fields(msg[strings.Index(msg, "Tabled as "):])[2], ".")
+	}
+	const silTitle = "Council statement on the drones over Poland"
+	sil := tableDraft("silence", silTitle, "The Council condemns the violation of Polish airspace and stands in solidarity with Poland.", "600")
+	waitFor(hu, "the draft under silence with a countdown", `(() => {
+		const p = document.querySelector('.x-proc[data-proc="`+sil+`"]');
+		return !!p && p.textContent.includes(`+jsString(silTitle)+`) && / left/.test((p.querySelector(".x-countdown") || {}).textContent || "") && !!p.querySelector(".x-break");
+	})()`)
+	shoot(3)
+	const reason = "Hungary cannot join a text that names Russia before the facts are established."
+	if err := do(hu.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+sil+`"] textarea`, reason), chromedp.Click(`.x-proc[data-proc="`+sil+`"] .x-break`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range seats {
+		waitFor(s, "the silence broken", badge(sil)+` === "broken"`)
+	}
+	if p := proc(sil); p["status"] != "broken" || fmt.Sprint(p["broken_by"]) != "[HU]" {
+		t.Errorf("silence procedure: status %v, broken_by %v; want broken by [HU]", p["status"], p["broken_by"])
+	}
+	waitFor(chair, "Hungary's reason", `document.querySelector('.x-proc[data-proc="`+sil+`"]').textContent.includes(`+jsString(reason)+`)`)
+	shoot(4)
+
+	// 3. A consensus round: Poland agrees with a footnote, Hungary agrees,
+	// the other thirty delegations agree through the API.
+	const conTitle = "Council statement on airspace violations"
+	con := tableDraft("consensus", conTitle, "Allies express full solidarity with every Ally whose airspace has been breached.", "0")
+	const footnote = "Poland would have preferred a reference to Article 4 of the Treaty."
+	waitFor(pl, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-footnote')`)
+	if err := do(pl.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+con+`"] textarea`, footnote), chromedp.Click(`.x-proc[data-proc="`+con+`"] .x-footnote`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(hu, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-agree')`)
+	if err := do(hu.ctx, chromedp.Click(`.x-proc[data-proc="`+con+`"] .x-agree`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(chair, "Poland's footnote and Hungary's agreement", `(() => { const t = document.querySelector('.x-proc[data-proc="`+con+`"]').textContent; return t.includes(`+jsString(footnote)+`) && t.includes("Hungary"); })()`)
+	shoot(5)
+	codes := make([]string, 0, len(creds.Delegations))
+	for c := range creds.Delegations {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		if c != "PL" && c != "HU" {
+			api(creds.Delegations[c], "POST", "/procedures/"+con+"/agree", map[string]any{})
+		}
+	}
+	for _, s := range seats {
+		waitFor(s, "the round agreed with Poland's footnote", badge(con)+` === "agreed" && document.querySelector('.x-proc[data-proc="`+con+`"]').textContent.includes(`+jsString(footnote)+`)`)
+	}
+	p := proc(con)
+	if p["status"] != "agreed" || fmt.Sprint(p["broken_by"]) != "[]" {
+		t.Errorf("consensus round: status %v, broken_by %v; want agreed, none", p["status"], p["broken_by"])
+	}
+	found := false
+	for _, st := range p["statements"].([]any) {
+		st := st.(map[string]any)
+		if st["seat"] == "PL" && st["act"] == "footnote" && st["text"] == footnote {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("Poland's footnote is not among the round's statements: %v", p["statements"])
+	}
+	// The silence procedure is still broken by Hungary alone.
+	if p := proc(sil); p["status"] != "broken" || fmt.Sprint(p["broken_by"]) != "[HU]" {
+		t.Errorf("silence procedure at the end: %v by %v", p["status"], p["broken_by"])
+	}
+	shoot(6)
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
