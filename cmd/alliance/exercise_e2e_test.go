@@ -197,6 +197,12 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	click(hu, `.x-proc[data-proc="`+sil+`"] .x-break`)
 	waitFor(hu, "a break without a reason refused", `/Give a reason/.test(document.getElementById("x-alert").textContent)`+inView)
 	screenshot(t, hu.ctx, "exercise-hu-error")
+	// A redraw while Hungary reads further down keeps its place on the page.
+	if err := do(hu.ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 600)`)); err != nil {
+		t.Fatal(err)
+	}
+	api(creds.Delegations["EE"], "POST", "/procedures", map[string]string{"kind": "article4", "text": "Estonia joins."})
+	waitFor(hu, "Estonia's request, with the page where it was", `document.body.textContent.includes("Estonia joins.") && Math.abs(scrollY - 600) < 2`)
 	const reason = "Hungary cannot join a text that names Russia before the facts are established."
 	if err := do(hu.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+sil+`"] textarea`, reason)); err != nil {
 		t.Fatal(err)

@@ -281,7 +281,7 @@
       if (e.type === 'checkbox') e.checked = v.checked;
       else if (e.tagName !== 'SELECT' || [].some.call(e.options, function (o) { return o.value === v.value; })) e.value = v.value;
       if (v.focus) {
-        e.focus();
+        e.focus({ preventScroll: true });
         if (v.sel && v.sel[0] != null) try { e.setSelectionRange(v.sel[0], v.sel[1]); } catch (x) { /* not a text field */ }
       }
     });
