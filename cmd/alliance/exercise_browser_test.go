@@ -116,6 +116,24 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 			t.Fatalf("%s's page: %s did not happen (%v; alert %q)", s.name, what, err, alert)
 		}
 	}
+	// click clicks sel on a seat's page. Each new entry of the log
+	// redraws the page, so a node found a moment ago may have been replaced
+	// by its twin: then it finds the button again.
+	click := func(s seat, sel string) {
+		t.Helper()
+		var err error
+		for range 5 {
+			if err = do(s.ctx, chromedp.Click(sel)); err == nil || !strings.Contains(err.Error(), "node") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("%s: click %s: %v", s.name, sel, err)
+		}
+	}
+	// inView adds to a condition that the alert is on the screen.
+	const inView = ` && (() => { const r = document.getElementById("x-alert").getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })()`
 	badge := func(pid string) string {
 		return `(document.querySelector('.x-proc[data-proc="` + pid + `"] .x-badge') || {}).textContent`
 	}
@@ -124,9 +142,10 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 
 	// 1. Poland asks for consultations under Article 4; the chair convenes them.
 	const a4 = "Russian drones violated Polish airspace overnight; Poland asks for consultations."
-	if err := do(pl.ctx, chromedp.SendKeys("#x-a4-text", a4), chromedp.Click("#x-a4")); err != nil {
+	if err := do(pl.ctx, chromedp.SendKeys("#x-a4-text", a4)); err != nil {
 		t.Fatal(err)
 	}
+	click(pl, "#x-a4")
 	waitFor(pl, "the request on record", `/on the record/.test(document.getElementById("x-alert").textContent)`)
 	a4pid := ""
 	for _, p := range api(creds.Chair, "GET", "", nil)["procedures"].([]any) {
@@ -139,9 +158,7 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	}
 	waitFor(chair, "Poland's request", `!!document.querySelector('.x-proc[data-proc="`+a4pid+`"] .x-convene') && document.querySelector('.x-proc[data-proc="`+a4pid+`"]').textContent.includes("Requested by Poland")`)
 	shoot(1)
-	if err := do(chair.ctx, chromedp.Click(`.x-proc[data-proc="`+a4pid+`"] .x-convene`)); err != nil {
-		t.Fatal(err)
-	}
+	click(chair, `.x-proc[data-proc="`+a4pid+`"] .x-convene`)
 	for _, s := range seats {
 		waitFor(s, "the consultations convened", badge(a4pid)+` === "convened"`)
 	}
@@ -155,13 +172,21 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 		t.Helper()
 		if err := do(chair.ctx, chromedp.SetValue("#x-draft", ""), chromedp.SetValue("#x-kind", kind),
 			chromedp.SendKeys("#x-dtitle", title), chromedp.SendKeys("#x-dtext", text),
-			chromedp.SetValue("#x-deadline", deadline), chromedp.Click("#x-table-go")); err != nil {
+			chromedp.SetValue("#x-deadline", deadline)); err != nil {
 			t.Fatal(err)
 		}
+		click(chair, "#x-table-go")
 		waitFor(chair, "the draft tabled", `/Tabled as p\d+/.test(document.getElementById("x-alert").textContent)`)
 		msg, _ := chromedp.Run(chair.ctx, chromedp.Text("#x-alert"))
 		return strings.TrimSuffix(strings.Fields(msg[strings.Index(msg, "Tabled as "):])[2], ".")
 	}
+	// A refused action shows the server's reason where the seat can see it.
+	if err := do(chair.ctx, chromedp.SetValue("#x-kind", "silence"), chromedp.SetValue("#x-deadline", "600")); err != nil {
+		t.Fatal(err)
+	}
+	click(chair, "#x-table-go")
+	waitFor(chair, "the server's refusal of a draft without a title", `/title is required/.test(document.getElementById("x-alert").textContent)`+inView)
+	screenshot(t, chair.ctx, "exercise-chair-error")
 	const silTitle = "Council statement on the drones over Poland"
 	sil := tableDraft("silence", silTitle, "The Council condemns the violation of Polish airspace and stands in solidarity with Poland.", "600")
 	waitFor(hu, "the draft under silence with a countdown", `(() => {
@@ -169,10 +194,20 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 		return !!p && p.textContent.includes(`+jsString(silTitle)+`) && / left/.test((p.querySelector(".x-countdown") || {}).textContent || "") && !!p.querySelector(".x-break");
 	})()`)
 	shoot(3)
-	const reason = "Hungary cannot join a text that names Russia before the facts are established."
-	if err := do(hu.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+sil+`"] textarea`, reason), chromedp.Click(`.x-proc[data-proc="`+sil+`"] .x-break`)); err != nil {
+	click(hu, `.x-proc[data-proc="`+sil+`"] .x-break`)
+	waitFor(hu, "a break without a reason refused", `/Give a reason/.test(document.getElementById("x-alert").textContent)`+inView)
+	screenshot(t, hu.ctx, "exercise-hu-error")
+	// A redraw while Hungary reads further down keeps its place on the page.
+	if err := do(hu.ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 600)`)); err != nil {
 		t.Fatal(err)
 	}
+	api(creds.Delegations["EE"], "POST", "/procedures", map[string]string{"kind": "article4", "text": "Estonia joins."})
+	waitFor(hu, "Estonia's request, with the page where it was", `document.body.textContent.includes("Estonia joins.") && Math.abs(scrollY - 600) < 2`)
+	const reason = "Hungary cannot join a text that names Russia before the facts are established."
+	if err := do(hu.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+sil+`"] textarea`, reason)); err != nil {
+		t.Fatal(err)
+	}
+	click(hu, `.x-proc[data-proc="`+sil+`"] .x-break`)
 	for _, s := range seats {
 		waitFor(s, "the silence broken", badge(sil)+` === "broken"`)
 	}
@@ -188,15 +223,18 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	con := tableDraft("consensus", conTitle, "Allies express full solidarity with every Ally whose airspace has been breached.", "0")
 	const footnote = "Poland would have preferred a reference to Article 4 of the Treaty."
 	waitFor(pl, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-footnote')`)
-	if err := do(pl.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+con+`"] textarea`, footnote), chromedp.Click(`.x-proc[data-proc="`+con+`"] .x-footnote`)); err != nil {
-		t.Fatal(err)
-	}
 	waitFor(hu, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-agree')`)
-	if err := do(hu.ctx, chromedp.Click(`.x-proc[data-proc="`+con+`"] .x-agree`)); err != nil {
+	shoot(5)
+	if err := do(pl.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+con+`"] textarea`, footnote)); err != nil {
 		t.Fatal(err)
 	}
+	click(pl, `.x-proc[data-proc="`+con+`"] .x-footnote`)
+	waitFor(pl, "its footnote on record", `/You have spoken: you agreed with a statement/.test(document.querySelector('.x-proc[data-proc="`+con+`"]').textContent)`)
+	waitFor(hu, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-agree')`)
+	click(hu, `.x-proc[data-proc="`+con+`"] .x-agree`)
+	waitFor(hu, "its agreement on record", `/You have spoken: you agreed/.test(document.querySelector('.x-proc[data-proc="`+con+`"]').textContent)`)
 	waitFor(chair, "Poland's footnote and Hungary's agreement", `(() => { const t = document.querySelector('.x-proc[data-proc="`+con+`"]').textContent; return t.includes(`+jsString(footnote)+`) && t.includes("Hungary"); })()`)
-	shoot(5)
+	shoot(6)
 	codes := make([]string, 0, len(creds.Delegations))
 	for c := range creds.Delegations {
 		codes = append(codes, c)
@@ -228,7 +266,7 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	if p := proc(sil); p["status"] != "broken" || fmt.Sprint(p["broken_by"]) != "[HU]" {
 		t.Errorf("silence procedure at the end: %v by %v", p["status"], p["broken_by"])
 	}
-	shoot(6)
+	shoot(7)
 }
 
 // jsString quotes s as a JavaScript string literal.

@@ -114,6 +114,11 @@
     });
     return s;
   }
+  var actWords = { article4: 'requested consultations', break: 'broke', agree: 'agreed', footnote: 'agreed with a statement for the record' };
+  function said(act, kind) {
+    if (act === 'break') return kind === 'silence' ? 'broke silence' : 'broke consensus';
+    return actWords[act] || act;
+  }
   function statusBadge(p) { return el('span', { cls: 'x-badge x-' + p.status, text: p.status }); }
   function procedure(p) {
     var a = el('article', { cls: 'x-proc', 'data-proc': p.id });
@@ -122,49 +127,58 @@
     if (p.kind === 'article4') a.appendChild(el('p', { text: 'Requested by ' + p.requested_by.map(name).join(', ') + (p.convened ? '; convened ' + fmt(p.convened) : '; waiting for the chair to convene') + '.' }));
     if (p.text && p.kind !== 'article4') a.appendChild(el('p', { cls: 'x-text', text: p.text }));
     if (p.verdict) a.appendChild(el('p', { cls: 'x-verdict' }, el('strong', { text: 'Article 5/6 verdict for ' + p.verdict.place + ' on ' + p.verdict.date + ': ' + p.verdict.verdict.replace('_', ' ') + ' (' + p.verdict.clause + '). ' }), p.verdict.reason + (p.acknowledged ? ' The chair acknowledged this verdict on the record.' : '')));
-    if (p.deadline && !p.concluded) a.appendChild(el('p', { cls: 'x-countdown', 'data-deadline': p.deadline, text: countdown(p.deadline) }));
+    if (p.status === 'broken' && !p.concluded) a.appendChild(el('p', { cls: 'x-outcome', text: 'Broken by ' + p.broken_by.map(name).join(', ') + ': the draft is not agreed. ' + (p.deadline ? 'The procedure closes at its deadline; until then other delegations may break it too.' : 'The chair closes the round.') }));
+    else if (p.deadline && !p.concluded) a.appendChild(el('p', { cls: 'x-countdown', 'data-deadline': p.deadline, text: countdown(p.deadline) }));
     if (p.concluded) a.appendChild(el('p', { cls: 'x-outcome', text: 'Concluded ' + fmt(p.concluded) + ': ' + p.reason }));
-    if (p.statements.length) {
+    var plain = p.statements.filter(function (s) { return s.act === 'agree' && !s.text; });
+    var spoken = p.statements.filter(function (s) { return plain.indexOf(s) < 0; });
+    if (spoken.length) {
       var ul = el('ul', { cls: 'x-statements' });
-      p.statements.forEach(function (s) {
-        ul.appendChild(el('li', {}, el('strong', { text: name(s.seat) }), ' ' + s.act + (s.scripted ? ' (scripted)' : '') + ' at ' + fmt(s.clock) + (s.text ? ': ' + s.text : '')));
+      spoken.forEach(function (s) {
+        ul.appendChild(el('li', { cls: 'x-said-' + s.act }, el('strong', { text: name(s.seat) }), ' ' + said(s.act, p.kind) + (s.scripted ? ' (scripted)' : '') + ', ' + fmt(s.clock) + (s.text ? ':' : '.'), s.text ? el('q', { text: s.text }) : null));
       });
       a.appendChild(ul);
     }
+    if (plain.length) a.appendChild(el('p', { cls: 'x-agreed-list' }, el('strong', { text: 'Agreed (' + plain.length + '): ' }), plain.map(function (s) { return name(s.seat) + (s.scripted ? ' (scripted)' : ''); }).join(', ') + '.'));
     if (view.role === 'chair' && p.kind !== 'article4') {
       var spoke = {};
       p.statements.forEach(function (s) { spoke[s.seat] = s.act; });
       var silent = view.delegations.filter(function (d) { return !spoke[d.code]; }).map(function (d) { return d.code; });
-      a.appendChild(el('p', { cls: 'muted', text: 'Spoken: ' + (p.statements.length) + ' of ' + view.delegations.length + (silent.length ? ' · silent: ' + silent.join(' ') : '') }));
+      a.appendChild(el('p', { cls: 'muted', text: p.kind === 'silence' ? 'Silent (agreeing unless they break): ' + silent.length + ' of ' + view.delegations.length + '.' :
+        'Spoken: ' + p.statements.length + ' of ' + view.delegations.length + (silent.length && !p.concluded ? ' · yet to speak: ' + silent.join(' ') : '') }));
     }
     var open = !p.concluded && p.kind !== 'article4';
+    if (view.role === 'chair' && p.kind === 'article4' && p.status === 'requested') a.className += ' x-todo';
     if (view.role === 'delegation' && open) {
       var mine = p.statements.filter(function (s) { return s.seat === view.seat; })[0];
-      if (mine) a.appendChild(el('p', { cls: 'muted', text: 'You have spoken: ' + mine.act + '.' }));
-      else a.appendChild(speakForm(p));
+      if (mine) a.appendChild(el('p', { cls: 'muted', text: 'You have spoken: you ' + said(mine.act, p.kind) + '.' }));
+      else { if (p.status === 'open') a.className += ' x-todo'; a.appendChild(speakForm(p)); }
     }
     if (view.role === 'chair') {
-      if (p.kind === 'article4' && p.status === 'requested') a.appendChild(el('button', { type: 'button', cls: 'x-convene', text: 'Convene the consultations', onclick: function () { act('POST', '/procedures/' + p.id + '/convene', {}); } }));
+      if (p.kind === 'article4' && p.status === 'requested') a.appendChild(el('button', { type: 'button', cls: 'x-convene x-primary', text: 'Convene the consultations', onclick: function () { act('POST', '/procedures/' + p.id + '/convene', {}); } }));
       if (p.kind === 'consensus' && !p.concluded) a.appendChild(el('button', { type: 'button', cls: 'x-close', text: 'Close the round', onclick: function () { act('POST', '/procedures/' + p.id + '/close', {}); } }));
     }
     return a;
   }
   function speakForm(p) {
     var f = el('form', { cls: 'x-speak stack' });
-    var t = el('textarea', { id: 'x-say-' + p.id, rows: '2', maxlength: '4000', 'aria-label': 'Reason or statement for ' + p.id, placeholder: p.kind === 'silence' ? 'Reason for breaking silence' : 'Reason (to break) or statement (footnote)' });
+    var t = el('textarea', { id: 'x-say-' + p.id, rows: '2', maxlength: '4000' });
+    f.appendChild(el('label', { for: t.id, text: p.kind === 'silence' ? 'Staying silent agrees. To break silence, give your reason:' : 'Your statement for the record (with a footnote), or your reason to break:' }));
     f.appendChild(t);
     var row = el('div', { cls: 'x-buttons' });
-    row.appendChild(el('button', { type: 'button', cls: 'x-break', text: p.kind === 'silence' ? 'Break silence' : 'Break consensus', onclick: function () {
-      if (!t.value.trim()) { say('Give a reason to break.'); t.focus(); return; }
-      act('POST', '/procedures/' + p.id + '/break', { reason: t.value.trim() });
-    } }));
     if (p.kind === 'consensus') {
-      row.appendChild(el('button', { type: 'button', cls: 'x-agree', text: 'Agree', onclick: function () { act('POST', '/procedures/' + p.id + '/agree', {}); } }));
+      row.appendChild(el('button', { type: 'button', cls: 'x-agree', text: 'Agree', onclick: function () {
+        if (t.value.trim()) { say('You wrote a statement: choose "Agree with a footnote" to put it on the record, or clear the box to agree without one.'); t.focus(); return; }
+        act('POST', '/procedures/' + p.id + '/agree', {}); } }));
       row.appendChild(el('button', { type: 'button', cls: 'x-footnote', text: 'Agree with a footnote', onclick: function () {
         if (!t.value.trim()) { say('Write the statement for the record first.'); t.focus(); return; }
         act('POST', '/procedures/' + p.id + '/agree', { footnote: t.value.trim() });
       } }));
     }
+    row.appendChild(el('button', { type: 'button', cls: 'x-break', text: p.kind === 'silence' ? 'Break silence' : 'Break consensus', onclick: function () {
+      if (!t.value.trim()) { say('Give a reason to break.'); t.focus(); return; }
+      act('POST', '/procedures/' + p.id + '/break', { reason: t.value.trim() });
+    } }));
     f.appendChild(row);
     return f;
   }
@@ -178,11 +192,11 @@
     var s = el('section', { cls: 'x-tools' }, el('h2', { text: 'Your delegation: ' + view.seat_name }));
     var t = el('textarea', { id: 'x-a4-text', rows: '2', maxlength: '4000', placeholder: 'Why your state asks for consultations' });
     s.appendChild(el('form', { cls: 'stack' }, el('label', { for: 'x-a4-text', text: 'Request consultations under Article 4' }), t,
-      el('div', {}, el('button', { type: 'button', id: 'x-a4', text: 'Request Article 4 consultations', onclick: function () {
+      el('div', {}, el('button', { type: 'button', id: 'x-a4', cls: 'x-primary', text: 'Request Article 4 consultations', onclick: function () {
         act('POST', '/procedures', { kind: 'article4', text: t.value.trim() }, function () { clear('x-a4-text'); say('Your request is on the record.', true); });
       } }))));
     var mine = [];
-    view.procedures.forEach(function (p) { p.statements.forEach(function (st) { if (st.seat === view.seat) mine.push(p.id + ': ' + st.act + ' at ' + fmt(st.clock) + (st.text ? ' — ' + st.text : '')); }); });
+    view.procedures.forEach(function (p) { p.statements.forEach(function (st) { if (st.seat === view.seat) mine.push(p.id + ': you ' + said(st.act, p.kind) + ', ' + fmt(st.clock) + (st.text ? ': “' + st.text + '”' : '.')); }); });
     var ul = el('ul', {});
     mine.forEach(function (m) { ul.appendChild(el('li', { text: m })); });
     s.appendChild(el('h3', { text: 'Your actions' }));
@@ -203,10 +217,15 @@
     view.injects.forEach(function (i) { inj.appendChild(el('option', { value: i.id, text: i.title })); });
     var ack = el('input', { id: 'x-ack', type: 'checkbox' });
     [['x-draft', 'Draft', pick], ['x-kind', 'Procedure', kind], ['x-decision', 'Decision', decision], ['x-dtitle', 'Title', title], ['x-dtext', 'Text', text], ['x-deadline', 'Deadline (exercise minutes; 0 for none in a round)', dl], ['x-inject', 'Answers inject', inj]].forEach(function (r) {
-      f.appendChild(el('div', {}, el('label', { for: r[0], text: r[1] }), r[2]));
+      f.appendChild(el('div', { cls: /x-(kind|decision|dtitle|dtext|inject)$/.test(r[0]) ? 'x-own' : '' }, el('label', { for: r[0], text: r[1] }), r[2]));
+    });
+    // A scenario's draft brings its own procedure, title and text: only a
+    // draft of the chair's own asks for them.
+    pick.addEventListener('change', function () {
+      f.querySelectorAll('.x-own').forEach(function (d) { d.hidden = !!pick.value; });
     });
     f.appendChild(el('div', {}, ack, el('label', { for: 'x-ack', text: ' I acknowledge, on the record, an Article 5 verdict that the place is not covered' })));
-    f.appendChild(el('div', {}, el('button', { type: 'button', id: 'x-table-go', text: 'Table it', onclick: function () {
+    f.appendChild(el('div', {}, el('button', { type: 'button', id: 'x-table-go', cls: 'x-primary', text: 'Table it', onclick: function () {
       var req = { kind: kind.value, deadline_minutes: parseInt(dl.value || '0', 10) };
       if (pick.value) { req = { draft: pick.value }; if (dl.value && drafts[pick.value].procedure === 'silence') req.deadline_minutes = parseInt(dl.value, 10); }
       else { req.decision = decision.value; req.title = title.value; req.text = text.value; if (inj.value) req.inject = inj.value; }
@@ -262,7 +281,7 @@
       if (e.type === 'checkbox') e.checked = v.checked;
       else if (e.tagName !== 'SELECT' || [].some.call(e.options, function (o) { return o.value === v.value; })) e.value = v.value;
       if (v.focus) {
-        e.focus();
+        e.focus({ preventScroll: true });
         if (v.sel && v.sel[0] != null) try { e.setSelectionRange(v.sel[0], v.sel[1]); } catch (x) { /* not a text field */ }
       }
     });
@@ -275,16 +294,33 @@
     body.appendChild(header());
     var cols = el('div', { cls: 'x-cols' });
     var left = el('div', {}), right = el('div', {});
-    if (view.role === 'delegation') left.appendChild(delegationTools());
-    if (view.role === 'chair') left.appendChild(chairTools());
-    if (view.role === 'control') left.appendChild(controlTools());
+    // What is before the Council, and what waits for this seat's answer,
+    // comes first; the seat's own tools and the injects beside it (below
+    // it on a phone).
     left.appendChild(procedures());
+    if (view.role === 'delegation') right.appendChild(delegationTools());
+    if (view.role === 'chair') right.appendChild(chairTools());
+    if (view.role === 'control') right.appendChild(controlTools());
     right.appendChild(injects());
     cols.appendChild(left); cols.appendChild(right);
     body.appendChild(cols);
     if (view.role !== 'observer') body.appendChild(el('p', { cls: 'muted' }, el('a', { href: '/exercises/' + id + '/report', text: 'After-action report' }), ' · log entries: ' + view.entries));
     restoreFields(saved);
+    var pk = document.getElementById('x-draft');
+    if (pk) pk.dispatchEvent(new Event('change'));
   }
+  // A press on a button must not be lost to a redraw between the press
+  // and the release (with 32 delegations acting, the page redraws often):
+  // while a pointer is down the redraw waits, and it runs after the click.
+  var pressed = false, stale = false;
+  function update() { if (pressed) stale = true; else render(); }
+  function release() {
+    pressed = false;
+    if (stale) { stale = false; render(); }
+  }
+  document.addEventListener('pointerdown', function () { pressed = true; }, true);
+  document.addEventListener('pointerup', function () { setTimeout(release, 0); }, true);
+  document.addEventListener('pointercancel', release, true);
   function tick() {
     if (!view) return;
     var c = document.getElementById('x-clock-now');
@@ -313,7 +349,7 @@
             if (ev === 'state') {
               view = JSON.parse(data); received = Date.now();
               root.dataset.entries = view.entries;
-              render();
+              update();
             } else if (ev === 'error') { say(JSON.parse(data)); }
           }
           return pump();
