@@ -80,7 +80,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 	json.NewDecoder(res.Body).Decode(&spec)
 	res.Body.Close()
 	for p, ops := range spec.Paths {
-		if _, ok := ops["get"]; ok && p != "/api/v1/events/stream" {
+		// The exercise routes need a seat's secret, not a token: their matrix
+		// is TestExerciseRoleRouteMatrix (http).
+		if _, ok := ops["get"]; ok && p != "/api/v1/events/stream" && !strings.HasPrefix(p, "/api/v1/exercises/") {
 			if _, ok := readRoutes[p]; !ok {
 				t.Errorf("GET %s is in the OpenAPI document but not in the matrix", p)
 			}
