@@ -379,11 +379,11 @@ func checkDraft(d *Draft, s *Scenario) error {
 	default:
 		return alliance.Errorf(alliance.EINVALID, "procedure %q: want silence or consensus", clip(d.Procedure))
 	}
-	if err := text("title", d.Title, MaxTitleRunes, true); err != nil {
-		return alliance.Errorf(alliance.EINVALID, "%v", err)
-	}
 	if err := text("text", d.Text, MaxTextRunes, true); err != nil {
-		return alliance.Errorf(alliance.EINVALID, "%v", err)
+		return alliance.Errorf(alliance.EINVALID, "the draft's %v", err)
+	}
+	if err := text("title", d.Title, MaxTitleRunes, true); err != nil {
+		return alliance.Errorf(alliance.EINVALID, "the draft's %v", err)
 	}
 	if d.Inject != "" {
 		in := s.Inject(d.Inject)

@@ -116,21 +116,28 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 			t.Fatalf("%s's page: %s did not happen (%v; alert %q)", s.name, what, err, alert)
 		}
 	}
+	// act runs steps on a seat's page, again when a redraw replaced a node
+	// between finding it and using it (the same field or button is found
+	// again: the page keeps what was typed across redraws).
+	act := func(s seat, what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		var err error
+		for range 8 {
+			if err = do(s.ctx, steps...); err == nil || !strings.Contains(err.Error(), "node") {
+				break
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("%s: %s: %v", s.name, what, err)
+		}
+	}
 	// click clicks sel on a seat's page. Each new entry of the log
 	// redraws the page, so a node found a moment ago may have been replaced
 	// by its twin: then it finds the button again.
 	click := func(s seat, sel string) {
 		t.Helper()
-		var err error
-		for range 5 {
-			if err = do(s.ctx, chromedp.Click(sel)); err == nil || !strings.Contains(err.Error(), "node") {
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if err != nil {
-			t.Fatalf("%s: click %s: %v", s.name, sel, err)
-		}
+		act(s, "click "+sel, chromedp.Click(sel))
 	}
 	// inView adds to a condition that the alert is on the screen.
 	const inView = ` && (() => { const r = document.getElementById("x-alert").getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })()`
@@ -142,9 +149,7 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 
 	// 1. Poland asks for consultations under Article 4; the chair convenes them.
 	const a4 = "Russian drones violated Polish airspace overnight; Poland asks for consultations."
-	if err := do(pl.ctx, chromedp.SendKeys("#x-a4-text", a4)); err != nil {
-		t.Fatal(err)
-	}
+	act(pl, "fill in the form", clearField("#x-a4-text"), chromedp.SendKeys("#x-a4-text", a4))
 	click(pl, "#x-a4")
 	waitFor(pl, "the request on record", `/on the record/.test(document.getElementById("x-alert").textContent)`)
 	a4pid := ""
@@ -170,22 +175,18 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	// 2. The chair tables its own draft under silence; Hungary breaks it.
 	tableDraft := func(kind, title, text, deadline string) string {
 		t.Helper()
-		if err := do(chair.ctx, chromedp.SetValue("#x-draft", ""), chromedp.SetValue("#x-kind", kind),
-			chromedp.SendKeys("#x-dtitle", title), chromedp.SendKeys("#x-dtext", text),
-			chromedp.SetValue("#x-deadline", deadline)); err != nil {
-			t.Fatal(err)
-		}
+		act(chair, "fill in the form", chromedp.SetValue("#x-draft", ""), chromedp.SetValue("#x-kind", kind),
+			clearField("#x-dtitle"), chromedp.SendKeys("#x-dtitle", title), clearField("#x-dtext"), chromedp.SendKeys("#x-dtext", text),
+			chromedp.SetValue("#x-deadline", deadline))
 		click(chair, "#x-table-go")
 		waitFor(chair, "the draft tabled", `/Tabled as p\d+/.test(document.getElementById("x-alert").textContent)`)
 		msg, _ := chromedp.Run(chair.ctx, chromedp.Text("#x-alert"))
 		return strings.TrimSuffix(strings.Fields(msg[strings.Index(msg, "Tabled as "):])[2], ".")
 	}
 	// A refused action shows the server's reason where the seat can see it.
-	if err := do(chair.ctx, chromedp.SetValue("#x-kind", "silence"), chromedp.SetValue("#x-deadline", "600")); err != nil {
-		t.Fatal(err)
-	}
+	act(chair, "fill in the form", chromedp.SetValue("#x-kind", "silence"), chromedp.SetValue("#x-deadline", "600"))
 	click(chair, "#x-table-go")
-	waitFor(chair, "the server's refusal of a draft without a title", `/title is required/.test(document.getElementById("x-alert").textContent)`+inView)
+	waitFor(chair, "the server's refusal of a draft without a text", `/text is required/.test(document.getElementById("x-alert").textContent)`+inView)
 	screenshot(t, chair.ctx, "exercise-chair-error")
 	const silTitle = "Council statement on the drones over Poland"
 	sil := tableDraft("silence", silTitle, "The Council condemns the violation of Polish airspace and stands in solidarity with Poland.", "600")
@@ -204,9 +205,7 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	api(creds.Delegations["EE"], "POST", "/procedures", map[string]string{"kind": "article4", "text": "Estonia joins."})
 	waitFor(hu, "Estonia's request, with the page where it was", `document.body.textContent.includes("Estonia joins.") && Math.abs(scrollY - 600) < 2`)
 	const reason = "Hungary cannot join a text that names Russia before the facts are established."
-	if err := do(hu.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+sil+`"] textarea`, reason)); err != nil {
-		t.Fatal(err)
-	}
+	act(hu, "fill in the form", clearField(`.x-proc[data-proc="`+sil+`"] textarea`), chromedp.SendKeys(`.x-proc[data-proc="`+sil+`"] textarea`, reason))
 	click(hu, `.x-proc[data-proc="`+sil+`"] .x-break`)
 	for _, s := range seats {
 		waitFor(s, "the silence broken", badge(sil)+` === "broken"`)
@@ -225,9 +224,7 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 	waitFor(pl, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-footnote')`)
 	waitFor(hu, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-agree')`)
 	shoot(5)
-	if err := do(pl.ctx, chromedp.SendKeys(`.x-proc[data-proc="`+con+`"] textarea`, footnote)); err != nil {
-		t.Fatal(err)
-	}
+	act(pl, "fill in the form", clearField(`.x-proc[data-proc="`+con+`"] textarea`), chromedp.SendKeys(`.x-proc[data-proc="`+con+`"] textarea`, footnote))
 	click(pl, `.x-proc[data-proc="`+con+`"] .x-footnote`)
 	waitFor(pl, "its footnote on record", `/You have spoken: you agreed with a statement/.test(document.querySelector('.x-proc[data-proc="`+con+`"]').textContent)`)
 	waitFor(hu, "the consensus round", `!!document.querySelector('.x-proc[data-proc="`+con+`"] .x-agree')`)
@@ -273,4 +270,10 @@ func TestExerciseThreeSeatsInChromium(t *testing.T) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// clearField empties a text field by script (chromedp's SetValue does not
+// take a textarea), telling the page as typing would.
+func clearField(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector(` + jsString(sel) + `); if (e) { e.value = ""; e.dispatchEvent(new Event("input", {bubbles: true})); } })()`)
 }
