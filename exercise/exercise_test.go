@@ -184,6 +184,16 @@ func TestScenariosReplayTheRecord(t *testing.T) {
 					t.Errorf("Article 4 requested by %v, want %v", requested, want.Article4RequestedBy)
 				}
 			}
+			rep, err := r.m.Report(ctx, id)
+			must(t, err)
+			if got, want := len(rep.Record), len(sc.Record); got != want {
+				t.Errorf("report sets %d recorded outcomes beside the play, want %d", got, want)
+			}
+			for _, l := range rep.Record {
+				if !l.Same {
+					t.Errorf("report: played %s %v %v, recorded %s %v %v: want the same", l.PlayedStatus, l.PlayedBrokenBy, l.PlayedArticle4, l.Status, l.BrokenBy, l.Article4RequestedBy)
+				}
+			}
 			if got, want := len(v.Injects), len(sc.Injects); got != want {
 				t.Errorf("%d injects arrived, want %d", got, want)
 			}

@@ -26,6 +26,20 @@ type Report struct {
 	Delegations []ActivityLine  `json:"delegations"`
 	Verdicts    []VerdictLine   `json:"article5_verdicts"`
 	Timeline    []TimelineEntry `json:"timeline"`
+	// Record sets what the players did beside what really happened, for
+	// each outcome the scenario records.
+	Record []RecordLine `json:"record"`
+}
+
+// RecordLine is one recorded outcome of the scenario beside the exercise's.
+type RecordLine struct {
+	Outcome
+	// Played is what the exercise gave: a draft's status ("not tabled"
+	// when it never was), or the states that requested Article 4.
+	PlayedStatus   string   `json:"played_status,omitempty"`
+	PlayedBrokenBy []string `json:"played_broken_by,omitempty"`
+	PlayedArticle4 []string `json:"played_article4_requested_by,omitempty"`
+	Same           bool     `json:"same"`
 }
 
 // DecisionLine is one draft's story.
@@ -118,6 +132,30 @@ func (m *Manager) Report(ctx context.Context, id string) (Report, error) {
 		if p.Verdict != nil {
 			r.Verdicts = append(r.Verdicts, VerdictLine{Procedure: p.ID, Verdict: *p.Verdict, Acknowledged: p.Acknowledged, Status: p.Status})
 		}
+	}
+	r.Record = []RecordLine{}
+	for _, o := range st.Scenario.Record {
+		line := RecordLine{Outcome: o}
+		if o.Draft != "" {
+			line.PlayedStatus = "not tabled"
+			for _, p := range st.Procedures {
+				if p.Draft == o.Draft {
+					line.PlayedStatus, line.PlayedBrokenBy = p.Status, p.BrokenBy
+				}
+			}
+			line.Same = line.PlayedStatus == o.Status && slices.Equal(line.PlayedBrokenBy, o.BrokenBy) ||
+				line.PlayedStatus == o.Status && o.Status == StatusAgreed
+		} else {
+			line.PlayedArticle4 = []string{}
+			for _, p := range st.Procedures {
+				if p.Kind == ProcArticle4 {
+					line.PlayedArticle4 = append(line.PlayedArticle4, p.RequestedBy...)
+				}
+			}
+			slices.Sort(line.PlayedArticle4)
+			line.Same = slices.Equal(line.PlayedArticle4, o.Article4RequestedBy)
+		}
+		r.Record = append(r.Record, line)
 	}
 	for _, a := range st.Actions {
 		if l := act[a.Seat]; l != nil {

@@ -77,6 +77,58 @@ func (m *Manager) Watch(ctx context.Context, id, seat string) (View, <-chan stru
 	return v, ch, err
 }
 
+// Stamp is what a seat's view depends on, but for the running clock's
+// seconds: two views with one stamp differ only in their clock and now,
+// which a page moves on by itself.
+type Stamp struct {
+	Entries int64     // the entries the seat sees (fewer for delayed observers)
+	Running bool      // whether the clock runs
+	Paused  time.Time // the clock's reading while it is paused
+}
+
+// Stamp returns the stamp of exercise id's view for seat, after the rules
+// have taken what is due (at most every half second), and a channel closed
+// when the exercise next moves: what a stream needs to tell whether to send
+// a new view, without building one.
+func (m *Manager) Stamp(ctx context.Context, id, seat string) (Stamp, <-chan struct{}, error) {
+	ch, err := m.Settle(ctx, id)
+	if err != nil {
+		return Stamp{}, nil, err
+	}
+	l, err := m.load(ctx, id)
+	if err != nil {
+		return Stamp{}, nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	st := l.st
+	s := Stamp{Entries: st.Seq(), Running: st.running}
+	if delay := st.delay(); seat == SeatObserver && delay > 0 {
+		cut := m.now().Add(-delay)
+		s.Entries = 0
+		for _, a := range st.Actions {
+			if a.At.After(cut) {
+				break
+			}
+			s.Entries++
+		}
+		// What the delayed view shows of the clock is read at the cut.
+		s.Running = true
+	}
+	if !s.Running {
+		s.Paused = st.base
+	}
+	return s, ch, nil
+}
+
+// delay is how late observers see the record.
+func (s *State) delay() time.Duration {
+	if len(s.Actions) == 0 {
+		return 0
+	}
+	return time.Duration(s.Actions[0].Minutes) * time.Minute
+}
+
 func (m *Manager) view(ctx context.Context, id, seat string) (View, error) {
 	l, err := m.load(ctx, id)
 	if err != nil {

@@ -287,28 +287,30 @@ func (s *Server) apiExerciseStream(w nethttp.ResponseWriter, r *nethttp.Request,
 	defer tick.Stop()
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
-	var last int64 = -1
-	var lastClock time.Time
+	last := exercise.Stamp{Entries: -1}
 	for {
-		v, ch, err := s.svc.Exercises.Watch(r.Context(), id, seat)
+		stamp, ch, err := s.svc.Exercises.Stamp(r.Context(), id, seat)
 		if err != nil {
 			fmt.Fprintf(w, "event: error\ndata: %q\n\n", alliance.ErrorMessage(err))
 			fl.Flush()
 			return nil
 		}
-		if v.Entries != last || (!v.Running && !v.Clock.Equal(lastClock)) {
-			b, err := json.Marshal(v)
+		ended := false
+		if stamp != last {
+			b, end, err := s.exerciseView(r, id, seat, stamp)
 			if err != nil {
-				return err
+				fmt.Fprintf(w, "event: error\ndata: %q\n\n", alliance.ErrorMessage(err))
+				fl.Flush()
+				return nil
 			}
 			rc.SetWriteDeadline(time.Now().Add(streamWriteWait))
-			if _, err := fmt.Fprintf(w, "id: %d\nevent: state\ndata: %s\n\n", v.Entries, b); err != nil {
+			if _, err := fmt.Fprintf(w, "id: %d\nevent: state\ndata: %s\n\n", stamp.Entries, b); err != nil {
 				return nil
 			}
 			fl.Flush()
-			last, lastClock = v.Entries, v.Clock
+			last, ended = stamp, end
 		}
-		if v.Ended != nil {
+		if ended {
 			return nil
 		}
 		select {
@@ -326,6 +328,38 @@ func (s *Server) apiExerciseStream(w nethttp.ResponseWriter, r *nethttp.Request,
 			fl.Flush()
 		}
 	}
+}
+
+// exerciseView returns the encoded view of exercise id for seat at stamp,
+// and whether the exercise has ended. Streams of one seat at one stamp share
+// one encoding: the 200 observers of an exercise cost one view, not 200.
+func (s *Server) exerciseView(r *nethttp.Request, id, seat string, stamp exercise.Stamp) ([]byte, bool, error) {
+	// A running clock's reading is part of the view: views are shared
+	// within the second they were built in.
+	at := stamp.Paused.Unix()
+	if stamp.Running {
+		at = time.Now().Unix() // a cache bucket, not a reading of the exercise clock
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%t\x00%d", id, seat, stamp.Entries, stamp.Running, at)
+	if c, ok := s.xviews.GetIfPresent(key); ok {
+		return c.body, c.ended, nil
+	}
+	v, err := s.svc.Exercises.View(r.Context(), id, seat)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false, fmt.Errorf("encode exercise view: %w", err)
+	}
+	s.xviews.Set(key, &encodedView{body: b, ended: v.Ended != nil})
+	return b, v.Ended != nil, nil
+}
+
+// encodedView is a seat's view as a stream sends it.
+type encodedView struct {
+	body  []byte
+	ended bool
 }
 
 // pageExercise serves the exercise page: one page for every seat, which

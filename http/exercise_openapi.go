@@ -66,5 +66,6 @@ func exerciseOpenAPI(paths, schemas obj, status func(string) obj, bearer []any) 
 		"id", "name", "date", "seat", "role", "clock", "running", "delegations", "injects", "procedures", "entries")
 	schemas["ExerciseAction"] = object(obj{"seq": integer(), "exercise": str(), "at": str(), "clock": str(), "seat": str(), "kind": str(), "procedure": str()}, "seq", "exercise", "at", "clock", "seat", "kind")
 	schemas["ExerciseReport"] = object(obj{"id": str(), "name": str(), "date": date(), "entries": integer(), "head": str(), "decisions": arr(obj{"type": "object"}), "article4_requests": arr(ref("Procedure")),
-		"delegations": arr(obj{"type": "object"}), "article5_verdicts": arr(obj{"type": "object"}), "timeline": arr(obj{"type": "object"})}, "id", "decisions", "delegations", "timeline")
+		"delegations": arr(obj{"type": "object"}), "article5_verdicts": arr(obj{"type": "object"}), "timeline": arr(obj{"type": "object"}),
+		"record": arr(object(obj{"draft": str(), "status": str(), "broken_by": arr(str()), "article4_requested_by": arr(str()), "played_status": str(), "played_broken_by": arr(str()), "played_article4_requested_by": arr(str()), "same": boolean()}, "same"))}, "id", "decisions", "delegations", "timeline", "record")
 }

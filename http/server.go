@@ -88,7 +88,8 @@ type Server struct {
 	log       *slog.Logger
 	metrics   *metrics
 	opt       Options
-	cache     *otter.Cache[string, *cached] // ETag-able answers, bounded by bytes
+	cache     *otter.Cache[string, *cached]      // ETag-able answers, bounded by bytes
+	xviews    *otter.Cache[string, *encodedView] // exercise views streams share, bounded by bytes
 	forecasts *gate
 	writes    *limiter
 	hub       *hub
@@ -136,6 +137,10 @@ func NewServerWith(svc *Service, log *slog.Logger, opt Options) *Server {
 		Weigher: func(key string, c *cached) uint32 {
 			return uint32(min(len(key)+len(c.body)+len(c.gz)+len(c.etag)+128, 1<<31))
 		},
+	})
+	s.xviews = otter.Must(&otter.Options[string, *encodedView]{
+		MaximumWeight: 16 << 20,
+		Weigher:       func(key string, v *encodedView) uint32 { return uint32(min(len(key)+len(v.body)+64, 1<<31)) },
 	})
 	s.forecasts = newGate(s.opt)
 	s.writes = newLimiter(s.opt.WritesPerMinute, s.opt.WriteBurst)

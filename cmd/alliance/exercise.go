@@ -191,6 +191,20 @@ func (a *App) exercise(ctx context.Context, args []string) error {
 		for _, p := range r.Requests {
 			fmt.Fprintf(a.Stdout, "%s Article 4 consultations requested by %s: %s\n", p.ID, strings.Join(p.RequestedBy, ", "), p.Status)
 		}
+		if len(r.Record) > 0 {
+			fmt.Fprintf(a.Stdout, "\nWhat really happened, beside this exercise:\n")
+		}
+		for _, l := range r.Record {
+			mark := "differs"
+			if l.Same {
+				mark = "same"
+			}
+			if l.Draft != "" {
+				fmt.Fprintf(a.Stdout, "  draft %s: recorded %s %v, played %s %v (%s). Source: %s\n", l.Draft, l.Status, l.BrokenBy, l.PlayedStatus, l.PlayedBrokenBy, mark, l.Source.URL)
+			} else {
+				fmt.Fprintf(a.Stdout, "  Article 4 requested by: recorded %v, played %v (%s). Source: %s\n", l.Article4RequestedBy, l.PlayedArticle4, mark, l.Source.URL)
+			}
+		}
 		return nil
 	}
 }

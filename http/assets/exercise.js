@@ -391,6 +391,15 @@
         d.appendChild(a);
       });
       body.appendChild(d);
+      if (r.record && r.record.length) {
+        var rec = el('section', {}, el('h2', { text: 'What really happened' }));
+        r.record.forEach(function (x) {
+          var what = x.draft ? 'Draft ' + x.draft + ': on record ' + x.status + (x.broken_by && x.broken_by.length ? ' (broken by ' + x.broken_by.join(', ') + ')' : '') + '; in this exercise ' + x.played_status + (x.played_broken_by && x.played_broken_by.length ? ' (broken by ' + x.played_broken_by.join(', ') + ')' : '')
+            : 'Article 4 consultations: requested on record by ' + x.article4_requested_by.join(', ') + '; in this exercise by ' + (x.played_article4_requested_by.length ? x.played_article4_requested_by.join(', ') : 'nobody');
+          rec.appendChild(el('p', {}, el('strong', { text: x.same ? 'As on record. ' : 'Differs from the record. ' }), what + '. ', el('a', { href: x.source.url, rel: 'noopener', text: 'Source' })));
+        });
+        body.appendChild(rec);
+      }
       if (r.article5_verdicts.length) {
         var v = el('section', {}, el('h2', { text: 'Article 5 verdicts shown' }));
         r.article5_verdicts.forEach(function (x) { v.appendChild(el('p', { text: x.procedure + ': ' + x.verdict.place + ', ' + x.verdict.verdict + ' (' + x.verdict.clause + ') — ' + x.verdict.reason + (x.acknowledged ? ' Acknowledged by the chair.' : '') })); });
