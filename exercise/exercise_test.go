@@ -184,6 +184,11 @@ func TestScenariosReplayTheRecord(t *testing.T) {
 					t.Errorf("Article 4 requested by %v, want %v", requested, want.Article4RequestedBy)
 				}
 			}
+			for _, p := range v.Procedures {
+				if !strings.HasPrefix(p.ID, "p") || len(p.ID) < 2 {
+					t.Errorf("procedure %+v has no proper id", p)
+				}
+			}
 			rep, err := r.m.Report(ctx, id)
 			must(t, err)
 			if got, want := len(rep.Record), len(sc.Record); got != want {

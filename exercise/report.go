@@ -175,6 +175,9 @@ func (m *Manager) Report(ctx context.Context, id string) (Report, error) {
 		}
 		r.Timeline = append(r.Timeline, TimelineEntry{Seq: a.Seq, At: a.At, Clock: a.Clock, Seat: a.Seat, Kind: a.Kind, Text: Describe(a, st)})
 	}
+	// The timeline reads in exercise time: an action the rules took when
+	// the clock was advanced past it comes where it took effect.
+	slices.SortStableFunc(r.Timeline, func(a, b TimelineEntry) int { return a.Clock.Compare(b.Clock) })
 	return r, nil
 }
 

@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"alliance"
@@ -225,9 +226,18 @@ func (s *State) due(now time.Time, eng *rules.Engine) (Action, bool) {
 		switch pos.Action {
 		case ActArticle4:
 			a := Action{Kind: KindArticle4, Seat: pos.State, Scripted: true, Position: i + 1, Text: pos.Reason,
-				Clock: s.Scenario.Start.Add(time.Duration(pos.AfterMinutes) * time.Minute)}
+				Clock: s.Scenario.Start.Add(time.Duration(pos.AfterMinutes) * time.Minute), Title: "Consultations under Article 4"}
 			if s.requested(pos.State) {
 				continue
+			}
+			// It joins a request still waiting for the chair, or opens one
+			// (what due returns is the next entry of the log).
+			a.Procedure = "p" + strconv.FormatInt(s.Seq()+1, 10)
+			for _, p := range s.Procedures {
+				if p.Kind == ProcArticle4 && p.Status == StatusRequested {
+					a.Procedure = p.ID
+					break
+				}
 			}
 			consider(a)
 		default:

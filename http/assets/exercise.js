@@ -377,6 +377,7 @@
   function report() {
     call('GET', '/report').then(function (r) {
       body.textContent = '';
+      document.getElementById('x-title').hidden = true;
       body.appendChild(el('h1', { text: 'After-action report: ' + r.name }));
       body.appendChild(el('p', { cls: 'muted', text: 'Council as on ' + r.date + ' · ' + r.entries + ' log entries · head ' + r.head.slice(0, 16) + ' · ' }, el('a', { href: '#', text: 'download the log (CSV)', onclick: function (e) { e.preventDefault(); downloadCSV(); } })));
       var d = el('section', {}, el('h2', { text: 'Decisions' }));
