@@ -216,4 +216,5 @@ func Run(t *testing.T, open Opener) {
 		for range ch { // closed when the context ends
 		}
 	})
+	runExercises(t, open)
 }
