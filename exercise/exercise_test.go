@@ -2,6 +2,7 @@ package exercise_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"io/fs"
 	"path/filepath"
@@ -209,6 +210,10 @@ func TestScenariosReplayTheRecord(t *testing.T) {
 			}
 			as, err := r.m.Log(ctx, id, nil)
 			must(t, err)
+			// A scenario is a hypothesis: playing it records no fact.
+			if facts, err := r.store.Entries(ctx); err != nil || len(facts) != 0 {
+				t.Errorf("the facts ledger holds %d entries after the exercise (%v), want 0", len(facts), err)
+			}
 			if got, want := int64(len(as)), v.Entries; got != want {
 				t.Errorf("log has %d entries, view says %d", got, want)
 			}
@@ -408,6 +413,57 @@ func FuzzParseScenario(f *testing.F) {
 		}
 		if sc.Speed < 1 || sc.Speed > exercise.MaxSpeed {
 			t.Fatalf("speed %v accepted", sc.Speed)
+		}
+	})
+}
+
+// FuzzOpenLog: any stored bytes give actions or an ECORRUPT error, never a
+// panic; a log that opens has its sequence in order.
+func FuzzOpenLog(f *testing.F) {
+	ctx := context.Background()
+	r := mustRig(f)
+	sc, raw := mustScenario(f, "2003-turkey")
+	c, err := r.m.Create(ctx, sc, raw, exercise.CreateOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := r.m.Clock(ctx, c.ID, exercise.SeatControl, "start", 0); err != nil {
+		f.Fatal(err)
+	}
+	es, err := r.store.ExerciseEntries(ctx, c.ID, 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range es {
+		f.Add(e.Body, int64(len(es)))
+	}
+	f.Add([]byte(`{"action":{"seq":1},"signer":"","sig":""}`), int64(1))
+	f.Fuzz(func(t *testing.T, body []byte, at int64) {
+		// Replace one entry's body (re-chained, so only the body's own
+		// checks can refuse it).
+		n := int(at%int64(len(es))+int64(len(es))) % len(es)
+		var prev []byte
+		out := make([]alliance.Entry, len(es))
+		for i, e := range es {
+			b := e.Body
+			if i == n {
+				b = body
+			}
+			h := sha256.Sum256(append(append([]byte{}, prev...), b...))
+			out[i] = alliance.Entry{Seq: e.Seq, Body: b, Hash: h[:]}
+			prev = h[:]
+		}
+		as, err := exercise.Open(c.ID, out, nil)
+		if err != nil {
+			if alliance.ErrorCode(err) != alliance.ECORRUPT {
+				t.Fatalf("error %v is not ECORRUPT", err)
+			}
+			return
+		}
+		for i, a := range as {
+			if a.Seq != int64(i+1) {
+				t.Fatalf("opened a log out of sequence")
+			}
 		}
 	})
 }
