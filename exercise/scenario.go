@@ -194,7 +194,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&y); err != nil {
-		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, alliance.Errorf(alliance.EINVALID, "%s: %s (a scenario is a YAML mapping: name, date, summary, clock, injects, drafts, positions, record; see data/exercises/README.md)", file, yamlMessage(err))
 	}
 	s := &Scenario{File: file, Name: y.Name, Summary: y.Summary, Speed: y.Clock.Speed}
 	if err := text("name", y.Name, MaxTitleRunes, true); err != nil {
@@ -483,4 +483,26 @@ func LoadScenarios(fsys fs.FS, dir string, states alliance.States) ([]*Scenario,
 // extension ("2003-turkey").
 func (s *Scenario) Slug() string {
 	return strings.TrimSuffix(path.Base(s.File), path.Ext(s.File))
+}
+
+// goTypes are the decoder's names for Go types, which mean nothing to a
+// scenario's author.
+var goTypes = regexp.MustCompile(` (into|in type) (\[\])?[\w.]+`)
+
+// yamlMessage says what the YAML decoder found wrong, on one line, without
+// Go type names.
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:")
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			l = strings.Replace(goTypes.ReplaceAllString(l, ""), "field ", "unknown field ", 1)
+			parts = append(parts, strings.TrimSuffix(l, " not found"))
+		}
+	}
+	if len(parts) > 3 {
+		parts = append(parts[:3], fmt.Sprintf("and %d more", len(parts)-3))
+	}
+	return clip(strings.Join(parts, "; "))
 }
