@@ -17,6 +17,11 @@ import (
 	"alliance/rules"
 )
 
+// MaxLogEntries bounds an exercise's log, and so the memory and time any
+// seat can make a server spend on one exercise: a day of a 32-Ally
+// Council acting every few seconds fits many times over.
+const MaxLogEntries = 50_000
+
 // Manager runs the exercises of one store: it checks who acts, applies the
 // rules, writes the log and tells streams when an exercise moves. Several
 // managers (server instances) may share one store: the store's append is
@@ -317,6 +322,9 @@ func (m *Manager) do(ctx context.Context, id string, act func(st *State, now tim
 		}
 		if len(todo) == 0 {
 			return mine, nil
+		}
+		if st.Seq() > MaxLogEntries {
+			return Action{}, alliance.Errorf(alliance.ECONFLICT, "The exercise's log is full (%d entries): end it and start another.", MaxLogEntries)
 		}
 		var entries []alliance.Entry
 		prev := l.st.Hash
