@@ -230,6 +230,14 @@ func (m *Manager) load(ctx context.Context, id string) (*live, error) {
 	if prev, ok := m.live[id]; ok {
 		return prev, nil
 	}
+	// Exercises whose secrets have expired are read again if anyone asks:
+	// a long-running server does not keep every exercise it ever ran.
+	now := m.now()
+	for k, o := range m.live {
+		if now.After(o.info.Expires) {
+			delete(m.live, k)
+		}
+	}
 	m.live[id] = l
 	return l, nil
 }
