@@ -29,7 +29,7 @@ func (m *Manager) Request(ctx context.Context, id, seat, text, inject string) (s
 	a, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		if inject != "" {
 			if _, ok := st.Arrived[inject]; !ok {
-				return Action{}, false, alliance.Errorf(alliance.EINVALID, "inject %q has not reached the Council", clip(inject))
+				return Action{}, false, alliance.Errorf(alliance.EINVALID, "inject %q has not reached the Council", alliance.Clip(inject))
 			}
 		}
 		if st.requestedOpen(seat) {
@@ -97,11 +97,11 @@ func (m *Manager) Table(ctx context.Context, id, seat string, r TableRequest) (s
 		if r.Draft != "" {
 			sd := st.Scenario.Draft(r.Draft)
 			if sd == nil {
-				return Action{}, false, alliance.Errorf(alliance.EINVALID, "draft %q is not one of the scenario's drafts", clip(r.Draft))
+				return Action{}, false, alliance.Errorf(alliance.EINVALID, "draft %q is not one of the scenario's drafts", alliance.Clip(r.Draft))
 			}
 			d = *sd
 			if r.Kind != "" && r.Kind != sd.Procedure {
-				return Action{}, false, alliance.Errorf(alliance.EINVALID, "draft %s goes %s, not %s: leave kind out or give %s", sd.ID, sd.Procedure, clip(r.Kind), sd.Procedure)
+				return Action{}, false, alliance.Errorf(alliance.EINVALID, "draft %s goes %s, not %s: leave kind out or give %s", sd.ID, sd.Procedure, alliance.Clip(r.Kind), sd.Procedure)
 			}
 			if r.DeadlineMinutes > 0 {
 				d.DeadlineMinutes = r.DeadlineMinutes
@@ -177,7 +177,7 @@ func (m *Manager) speak(ctx context.Context, id, seat, pid, kind, words string) 
 	_, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		p := st.Procedure(pid)
 		if p == nil || p.Kind == ProcArticle4 {
-			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no draft %q before the Council.", clip(pid))
+			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no draft %q before the Council.", alliance.Clip(pid))
 		}
 		if !st.IsDelegation(seat) {
 			return Action{}, false, forbid(seat, "it has no seat at this Council.")
@@ -214,7 +214,7 @@ func (m *Manager) Convene(ctx context.Context, id, seat, pid string) error {
 	_, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		p := st.Procedure(pid)
 		if p == nil || p.Kind != ProcArticle4 {
-			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no Article 4 request %q.", clip(pid))
+			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no Article 4 request %q.", alliance.Clip(pid))
 		}
 		if p.Status == StatusConvened {
 			return Action{}, false, alliance.Errorf(alliance.ECONFLICT, "The consultations %s asked for are already convened.", pid)
@@ -233,7 +233,7 @@ func (m *Manager) Close(ctx context.Context, id, seat, pid string) error {
 	_, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		p := st.Procedure(pid)
 		if p == nil || p.Kind != ProcConsensus {
-			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no consensus round %q.", clip(pid))
+			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no consensus round %q.", alliance.Clip(pid))
 		}
 		if p.Concluded != nil {
 			return Action{}, false, alliance.Errorf(alliance.ECONFLICT, "Round %s is already concluded: %s.", pid, p.Status)
@@ -261,7 +261,7 @@ func (m *Manager) Clock(ctx context.Context, id, seat, op string, minutes int) e
 			return alliance.Errorf(alliance.EINVALID, "advance_minutes %d is not from 1 to %d", minutes, MaxAdvanceMinutes)
 		}
 	default:
-		return alliance.Errorf(alliance.EINVALID, "clock action %q: want start, pause or advance_minutes", clip(op))
+		return alliance.Errorf(alliance.EINVALID, "clock action %q: want start, pause or advance_minutes", alliance.Clip(op))
 	}
 	_, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		if op == "start" && st.running {
@@ -288,7 +288,7 @@ func (m *Manager) Fire(ctx context.Context, id, seat, inject string) error {
 	_, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		in := st.Scenario.Inject(inject)
 		if in == nil {
-			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no inject %q in the scenario.", clip(inject))
+			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no inject %q in the scenario.", alliance.Clip(inject))
 		}
 		if _, ok := st.Arrived[inject]; ok {
 			return Action{}, false, alliance.Errorf(alliance.ECONFLICT, "Inject %s has already reached the Council.", inject)
@@ -317,7 +317,7 @@ func (m *Manager) seat(ctx context.Context, id, seat, target, op string) (string
 	var secret string
 	_, err := m.do(ctx, id, func(st *State, now time.Time) (Action, bool, error) {
 		if target != SeatChair && target != SeatControl && target != SeatObserver && !st.IsDelegation(target) {
-			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no seat %q: want chair, control, observer or a delegation's code.", clip(target))
+			return Action{}, false, alliance.Errorf(alliance.ENOTFOUND, "There is no seat %q: want chair, control, observer or a delegation's code.", alliance.Clip(target))
 		}
 		var hash []byte
 		if op == "reissue" {

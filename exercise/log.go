@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -168,12 +167,4 @@ func openAfter(id string, prev []byte, seq int64, entries []alliance.Entry, trus
 		prev = e.Hash
 	}
 	return out, nil
-}
-
-// HeadHash returns the hex hash of the last entry, "" for none.
-func HeadHash(entries []alliance.Entry) string {
-	if len(entries) == 0 {
-		return ""
-	}
-	return hex.EncodeToString(entries[len(entries)-1].Hash)
 }

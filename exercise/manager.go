@@ -140,9 +140,8 @@ func (m *Manager) Create(ctx context.Context, sc *Scenario, raw []byte, opt Crea
 	for _, c := range members {
 		creds.Delegations[c] = add(c)
 	}
-	h := sha256.Sum256(raw)
 	first := Action{Seq: 1, Exercise: id, At: now, Clock: sc.Start, Seat: SeatServer, Kind: KindCreated, Title: sc.Name,
-		Scenario: sc.Slug(), ScenarioHash: hex.EncodeToString(h[:]), Date: sc.Date.String(), Delegations: members, Speed: sc.Speed,
+		Scenario: sc.Slug(), ScenarioHash: hashHex(raw), Date: sc.Date.String(), Delegations: members, Speed: sc.Speed,
 		Minutes: int(opt.ObserverDelay / time.Minute)}
 	e, err := seal(first, nil, m.key)
 	if err != nil {
@@ -153,6 +152,27 @@ func (m *Manager) Create(ctx context.Context, sc *Scenario, raw []byte, opt Crea
 		return Credentials{}, err
 	}
 	return creds, nil
+}
+
+// storedScenario reads the scenario an exercise was created with.
+func (m *Manager) storedScenario(info alliance.ExerciseInfo) (*Scenario, error) {
+	sc, err := ParseScenario(info.Name, info.Scenario, m.eng.States)
+	if err != nil {
+		return nil, alliance.Errorf(alliance.ECORRUPT, "exercise %s: its stored scenario no longer reads: %s", info.ID, alliance.ErrorMessage(err))
+	}
+	return sc, nil
+}
+
+// checkCreation checks that a log's actions start with the creation of the
+// exercise over the scenario stored with it.
+func checkCreation(info alliance.ExerciseInfo, as []Action) error {
+	if len(as) == 0 || as[0].Kind != KindCreated {
+		return alliance.Errorf(alliance.ECORRUPT, "exercise %s: the log does not start with its creation", info.ID)
+	}
+	if as[0].ScenarioHash != hashHex(info.Scenario) {
+		return alliance.Errorf(alliance.ECORRUPT, "exercise %s: the stored scenario is not the one the exercise was created with", info.ID)
+	}
+	return nil
 }
 
 func hashHex(b []byte) string {
@@ -214,9 +234,9 @@ func (m *Manager) load(ctx context.Context, id string) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc, err := ParseScenario(info.Name, info.Scenario, m.eng.States)
+	sc, err := m.storedScenario(info)
 	if err != nil {
-		return nil, alliance.Errorf(alliance.ECORRUPT, "exercise %s: its stored scenario no longer reads: %s", id, alliance.ErrorMessage(err))
+		return nil, err
 	}
 	l = &live{info: info, st: newState(id, sc), changed: make(chan struct{})}
 	l.mu.Lock()
@@ -253,12 +273,8 @@ func (m *Manager) refresh(ctx context.Context, l *live) error {
 		return err
 	}
 	if l.st.Seq() == 0 {
-		if len(as) == 0 || as[0].Kind != KindCreated {
-			return alliance.Errorf(alliance.ECORRUPT, "exercise %s: the log does not start with its creation", l.st.ID)
-		}
-		h := sha256.Sum256(l.info.Scenario)
-		if as[0].ScenarioHash != hex.EncodeToString(h[:]) {
-			return alliance.Errorf(alliance.ECORRUPT, "exercise %s: the stored scenario is not the one the exercise was created with", l.st.ID)
+		if err := checkCreation(l.info, as); err != nil {
+			return err
 		}
 	}
 	for _, a := range as {
@@ -448,7 +464,7 @@ func seatName(seat string) string {
 func (m *Manager) verdict(sc *Scenario, id string) (*VerdictNote, error) {
 	in := sc.Inject(id)
 	if in == nil || !in.HasPlace() {
-		return nil, alliance.Errorf(alliance.EINVALID, "inject %q names no place: Article 5 cannot be judged", clip(id))
+		return nil, alliance.Errorf(alliance.EINVALID, "inject %q names no place: Article 5 cannot be judged", alliance.Clip(id))
 	}
 	if m.judge == nil {
 		return nil, alliance.Errorf(alliance.EINTERNAL, "this server cannot judge Article 5")

@@ -3,6 +3,7 @@ package exercise
 import (
 	"context"
 	"encoding/csv"
+	"encoding/hex"
 	"io"
 	"slices"
 	"strconv"
@@ -93,11 +94,7 @@ func (m *Manager) Report(ctx context.Context, id string) (Report, error) {
 	}
 	r := Report{ID: id, Name: st.Scenario.Name, Date: st.Scenario.Date, Entries: len(st.Actions), Decisions: []DecisionLine{}, Requests: []*Procedure{},
 		Verdicts: []VerdictLine{}, Timeline: []TimelineEntry{}}
-	es, err := m.store.ExerciseEntries(ctx, id, 0)
-	if err != nil {
-		return r, err
-	}
-	r.Head = HeadHash(es)
+	r.Head = hex.EncodeToString(st.Hash)
 	act := map[string]*ActivityLine{}
 	for _, c := range st.Delegations {
 		r.Delegations = append(r.Delegations, ActivityLine{Code: c, Name: m.eng.States.Name(c)})

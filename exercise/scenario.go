@@ -209,7 +209,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 	}
 	s.Date = d
 	if s.Start, err = time.Parse(time.RFC3339, y.Clock.Start); err != nil {
-		return nil, bad("clock.start", "%q is not an RFC 3339 time such as 2003-02-10T09:00:00Z", clip(y.Clock.Start))
+		return nil, bad("clock.start", "%q is not an RFC 3339 time such as 2003-02-10T09:00:00Z", alliance.Clip(y.Clock.Start))
 	}
 	s.Start = s.Start.UTC()
 	if math.IsNaN(s.Speed) || s.Speed < 1 || s.Speed > MaxSpeed {
@@ -217,7 +217,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 	}
 	state := func(where, code string) error {
 		if _, ok := states[code]; !ok {
-			return bad(where, "%q is not a state code of the dataset (ISO 3166-1 alpha-2, e.g. PL)", clip(code))
+			return bad(where, "%q is not a state code of the dataset (ISO 3166-1 alpha-2, e.g. PL)", alliance.Clip(code))
 		}
 		return nil
 	}
@@ -227,7 +227,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 	ids := map[string]string{}
 	useID := func(where, id string) error {
 		if !idRe.MatchString(id) {
-			return bad(where+".id", "%q: want lowercase letters, digits and hyphens, at most 64", clip(id))
+			return bad(where+".id", "%q: want lowercase letters, digits and hyphens, at most 64", alliance.Clip(id))
 		}
 		if prev, ok := ids[id]; ok {
 			return bad(where+".id", "%q is already the id of %s", id, prev)
@@ -287,7 +287,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 		s.Drafts = append(s.Drafts, out)
 	}
 	for i, p := range y.Positions {
-		where := fmt.Sprintf("positions[%d] (%s %s)", i, clip(p.State), clip(p.Action))
+		where := fmt.Sprintf("positions[%d] (%s %s)", i, alliance.Clip(p.State), alliance.Clip(p.Action))
 		if err := state(where+": state", p.State); err != nil {
 			return nil, err
 		}
@@ -300,7 +300,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 		case ActBreak, ActAgree, ActFootnote:
 			dr := s.Draft(p.Draft)
 			if dr == nil {
-				return nil, bad(where, "draft %q is not one of the scenario's drafts", clip(p.Draft))
+				return nil, bad(where, "draft %q is not one of the scenario's drafts", alliance.Clip(p.Draft))
 			}
 			if dr.Procedure == ProcSilence && p.Action != ActBreak {
 				return nil, bad(where, "under the silence procedure a delegation agrees by staying silent: only break is scripted")
@@ -309,7 +309,7 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 				return nil, bad(where, "after_minutes %d is not before the draft's silence deadline (%d minutes)", p.AfterMinutes, dr.DeadlineMinutes)
 			}
 		default:
-			return nil, bad(where, "action %q: want break, agree, footnote or article4", clip(p.Action))
+			return nil, bad(where, "action %q: want break, agree, footnote or article4", alliance.Clip(p.Action))
 		}
 		if p.AfterMinutes < 0 || p.AfterMinutes > MaxOffsetMinutes {
 			return nil, bad(where, "after_minutes %d is not from 0 to %d", p.AfterMinutes, MaxOffsetMinutes)
@@ -328,10 +328,10 @@ func ParseScenario(file string, b []byte, states alliance.States) (*Scenario, er
 		switch {
 		case r.Draft != "" && len(r.Article4RequestedBy) == 0:
 			if s.Draft(r.Draft) == nil {
-				return nil, bad(where, "draft %q is not one of the scenario's drafts", clip(r.Draft))
+				return nil, bad(where, "draft %q is not one of the scenario's drafts", alliance.Clip(r.Draft))
 			}
 			if r.Status != StatusAgreed && r.Status != StatusBroken {
-				return nil, bad(where, "status %q: want agreed or broken", clip(r.Status))
+				return nil, bad(where, "status %q: want agreed or broken", alliance.Clip(r.Status))
 			}
 			if (r.Status == StatusBroken) != (len(r.BrokenBy) > 0) {
 				return nil, bad(where, "broken_by lists who broke a broken draft, and is empty for an agreed one")
@@ -362,7 +362,7 @@ func checkDraft(d *Draft, s *Scenario) error {
 	switch d.Decision {
 	case DecisionStatement, DecisionAssistance, DecisionArticle5, DecisionOther:
 	default:
-		return alliance.Errorf(alliance.EINVALID, "decision %q: want statement, assistance, article5 or other", clip(d.Decision))
+		return alliance.Errorf(alliance.EINVALID, "decision %q: want statement, assistance, article5 or other", alliance.Clip(d.Decision))
 	}
 	switch d.Procedure {
 	case ProcSilence:
@@ -377,7 +377,7 @@ func checkDraft(d *Draft, s *Scenario) error {
 			return alliance.Errorf(alliance.EINVALID, "deadline_minutes %d is not from 0 (none) to %d", d.DeadlineMinutes, MaxOffsetMinutes)
 		}
 	default:
-		return alliance.Errorf(alliance.EINVALID, "procedure %q: want silence or consensus", clip(d.Procedure))
+		return alliance.Errorf(alliance.EINVALID, "procedure %q: want silence or consensus", alliance.Clip(d.Procedure))
 	}
 	if err := text("text", d.Text, MaxTextRunes, true); err != nil {
 		return alliance.Errorf(alliance.EINVALID, "the draft's %v", err)
@@ -388,7 +388,7 @@ func checkDraft(d *Draft, s *Scenario) error {
 	if d.Inject != "" {
 		in := s.Inject(d.Inject)
 		if in == nil {
-			return alliance.Errorf(alliance.EINVALID, "inject %q is not one of the scenario's injects", clip(d.Inject))
+			return alliance.Errorf(alliance.EINVALID, "inject %q is not one of the scenario's injects", alliance.Clip(d.Inject))
 		}
 		if d.Decision == DecisionArticle5 && !in.HasPlace() {
 			return alliance.Errorf(alliance.EINVALID, "inject %q names no place, so Article 5 cannot be judged for it", d.Inject)
@@ -434,7 +434,7 @@ func text(field, s string, max int, required bool) error {
 func source(y sourceYAML) (alliance.Source, error) {
 	src := alliance.Source{URL: y.URL, Title: y.Title}
 	if !strings.HasPrefix(y.URL, "https://") && !strings.HasPrefix(y.URL, "http://") {
-		return src, fmt.Errorf("source.url %q: every inject, draft, position and outcome cites a public page (http or https)", clip(y.URL))
+		return src, fmt.Errorf("source.url %q: every inject, draft, position and outcome cites a public page (http or https)", alliance.Clip(y.URL))
 	}
 	if err := text("source.url", y.URL, 2048, true); err != nil {
 		return src, err
@@ -448,14 +448,6 @@ func source(y sourceYAML) (alliance.Source, error) {
 	}
 	src.Kind = k
 	return src, nil
-}
-
-// clip shortens input quoted in an error to about 100 characters.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 100 {
-		return string(r[:100]) + "…"
-	}
-	return s
 }
 
 // LoadScenarios reads every scenario (*.yaml) in the folder dir of fsys.
@@ -504,5 +496,5 @@ func yamlMessage(err error) string {
 	if len(parts) > 3 {
 		parts = append(parts[:3], fmt.Sprintf("and %d more", len(parts)-3))
 	}
-	return clip(strings.Join(parts, "; "))
+	return alliance.Clip(strings.Join(parts, "; "))
 }

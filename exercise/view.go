@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"context"
+	"encoding/hex"
 	"slices"
 	"time"
 
@@ -159,9 +160,7 @@ func (m *Manager) view(ctx context.Context, id, seat string) (View, error) {
 	if Role(seat) != "delegation" {
 		v.SeatName = map[string]string{SeatChair: "Chair (Secretary General)", SeatControl: "Exercise control", SeatObserver: "Observer"}[seat]
 	}
-	if len(st.Actions) > 0 {
-		v.Head = HeadHash([]alliance.Entry{{Hash: st.Hash}})
-	}
+	v.Head = hex.EncodeToString(st.Hash)
 	for _, c := range st.Delegations {
 		v.Delegations = append(v.Delegations, Delegation{Code: c, Name: m.eng.States.Name(c)})
 	}
@@ -199,45 +198,45 @@ func (m *Manager) Procedure(ctx context.Context, id, seat, pid string) (*Procedu
 			return p, nil
 		}
 	}
-	return nil, alliance.Errorf(alliance.ENOTFOUND, "There is no procedure %q in exercise %s.", clip(pid), id)
+	return nil, alliance.Errorf(alliance.ENOTFOUND, "There is no procedure %q in exercise %s.", alliance.Clip(pid), id)
 }
 
 // Log returns the actions of exercise id's log, checked (hash chain and
 // signatures; with trusted, also that the signing keys are in it).
 func (m *Manager) Log(ctx context.Context, id string, trusted auth.Keyring) ([]Action, error) {
+	_, as, _, err := m.read(ctx, id, trusted)
+	return as, err
+}
+
+// read reads exercise id and its whole log once, and checks the log: it
+// returns the actions and the last entry's hash.
+func (m *Manager) read(ctx context.Context, id string, trusted auth.Keyring) (alliance.ExerciseInfo, []Action, []byte, error) {
 	info, err := m.store.Exercise(ctx, id)
 	if err != nil {
-		return nil, err
+		return info, nil, nil, err
 	}
 	es, err := m.store.ExerciseEntries(ctx, id, 0)
 	if err != nil {
-		return nil, err
+		return info, nil, nil, err
 	}
 	as, err := Open(id, es, trusted)
 	if err != nil {
-		return nil, err
+		return info, nil, nil, err
 	}
-	if len(as) == 0 || as[0].Kind != KindCreated {
-		return nil, alliance.Errorf(alliance.ECORRUPT, "exercise %s: the log does not start with its creation", id)
+	if err := checkCreation(info, as); err != nil {
+		return info, nil, nil, err
 	}
-	if h := hashHex(info.Scenario); as[0].ScenarioHash != h {
-		return nil, alliance.Errorf(alliance.ECORRUPT, "exercise %s: the stored scenario is not the one the exercise was created with", id)
-	}
-	return as, nil
+	return info, as, es[len(es)-1].Hash, nil
 }
 
 // Replay rebuilds exercise id's state from its log alone, as the server
 // would, without settling anything.
 func (m *Manager) Replay(ctx context.Context, id string) (*State, error) {
-	info, err := m.store.Exercise(ctx, id)
+	info, as, head, err := m.read(ctx, id, nil)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := ParseScenario(info.Name, info.Scenario, m.eng.States)
-	if err != nil {
-		return nil, alliance.Errorf(alliance.ECORRUPT, "exercise %s: its stored scenario no longer reads: %s", id, alliance.ErrorMessage(err))
-	}
-	as, err := m.Log(ctx, id, nil)
+	sc, err := m.storedScenario(info)
 	if err != nil {
 		return nil, err
 	}
@@ -245,5 +244,6 @@ func (m *Manager) Replay(ctx context.Context, id string) (*State, error) {
 	for _, a := range as {
 		st.apply(a)
 	}
+	st.Hash = head
 	return st, nil
 }

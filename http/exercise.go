@@ -69,19 +69,12 @@ func decodeBody(r *nethttp.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return alliance.Errorf(alliance.EINVALID, "The body is not the JSON object expected: %s.", clipMsg(err.Error()))
+		return alliance.Errorf(alliance.EINVALID, "The body is not the JSON object expected: %s.", alliance.Clip(err.Error()))
 	}
 	if dec.More() {
 		return alliance.Errorf(alliance.EINVALID, "The body holds more than one JSON value.")
 	}
 	return nil
-}
-
-func clipMsg(s string) string {
-	if r := []rune(s); len(r) > 100 {
-		return string(r[:100]) + "…"
-	}
-	return s
 }
 
 func writeJSONStatus(w nethttp.ResponseWriter, status int, v any) error {
@@ -132,7 +125,7 @@ func (s *Server) apiExerciseOpen(w nethttp.ResponseWriter, r *nethttp.Request, i
 		}
 		pid, err = s.svc.Exercises.Table(r.Context(), id, seat, req)
 	default:
-		return alliance.Errorf(alliance.EINVALID, "kind %q: want silence, consensus or article4.", clipMsg(req.Kind))
+		return alliance.Errorf(alliance.EINVALID, "kind %q: want silence, consensus or article4.", alliance.Clip(req.Kind))
 	}
 	if err != nil {
 		return err
@@ -162,7 +155,7 @@ func (s *Server) apiExerciseAct(w nethttp.ResponseWriter, r *nethttp.Request, id
 	case "close":
 		err = m.Close(r.Context(), id, seat, pid)
 	default:
-		return alliance.Errorf(alliance.ENOTFOUND, "There is no action %q on a procedure: want break, agree, convene or close.", clipMsg(act))
+		return alliance.Errorf(alliance.ENOTFOUND, "There is no action %q on a procedure: want break, agree, convene or close.", alliance.Clip(act))
 	}
 	if err != nil {
 		return err
@@ -221,7 +214,7 @@ func (s *Server) apiExerciseSeat(w nethttp.ResponseWriter, r *nethttp.Request, i
 		}
 		return writeJSONStatus(w, 200, map[string]string{"seat": target, "revoked": "yes"})
 	}
-	return alliance.Errorf(alliance.ENOTFOUND, "There is no seat action %q: want reissue or revoke.", clipMsg(op))
+	return alliance.Errorf(alliance.ENOTFOUND, "There is no seat action %q: want reissue or revoke.", alliance.Clip(op))
 }
 
 func (s *Server) apiExerciseEnd(w nethttp.ResponseWriter, r *nethttp.Request, id, seat string) error {
@@ -247,7 +240,7 @@ func (s *Server) apiExerciseLog(w nethttp.ResponseWriter, r *nethttp.Request, id
 	case "", "json":
 		return writeJSONStatus(w, 200, as)
 	default:
-		return alliance.Errorf(alliance.EINVALID, "format %q: want json or csv", clipMsg(f))
+		return alliance.Errorf(alliance.EINVALID, "format %q: want json or csv", alliance.Clip(f))
 	}
 }
 

@@ -54,7 +54,7 @@ func (a *App) exercise(ctx context.Context, args []string) error {
 	}
 	sub, rest := args[0], args[1:]
 	if !slices.Contains([]string{"scenarios", "create", "log", "verify", "report"}, sub) {
-		return alliance.Errorf(alliance.EINVALID, "exercise %q: want scenarios, create, log, verify or report (see alliance exercise --help)", clipArg(sub))
+		return alliance.Errorf(alliance.EINVALID, "exercise %q: want scenarios, create, log, verify or report (see alliance exercise --help)", alliance.Clip(sub))
 	}
 	f := newFlags(a, "exercise "+sub, "", "Runs Council exercises; see alliance exercise --help.").withJSON()
 	scenario := f.String("scenario", "", "a shipped scenario's name (see `exercise scenarios`) or a scenario file (create)")
@@ -94,7 +94,7 @@ func (a *App) exercise(ctx context.Context, args []string) error {
 	}
 	if sub == "create" {
 		if len(pos) > 0 {
-			return alliance.Errorf(alliance.EINVALID, "exercise create takes --scenario, not %q", clipArg(pos[0]))
+			return alliance.Errorf(alliance.EINVALID, "exercise create takes --scenario, not %q", alliance.Clip(pos[0]))
 		}
 		sc, raw, err := a.loadScenario(w, *scenario)
 		if err != nil {
@@ -209,13 +209,6 @@ func (a *App) exercise(ctx context.Context, args []string) error {
 	}
 }
 
-func clipArg(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "…"
-	}
-	return s
-}
-
 // loadScenario reads a shipped scenario by name, or a scenario file.
 func (a *App) loadScenario(w *world, name string) (*exercise.Scenario, []byte, error) {
 	if name == "" {
@@ -227,7 +220,7 @@ func (a *App) loadScenario(w *world, name string) (*exercise.Scenario, []byte, e
 	}
 	fi, err := os.Stat(name)
 	if err != nil {
-		return nil, nil, alliance.Errorf(alliance.EINVALID, "--scenario %q is neither a shipped scenario (see alliance exercise scenarios) nor a readable file", clipArg(name))
+		return nil, nil, alliance.Errorf(alliance.EINVALID, "--scenario %q is neither a shipped scenario (see alliance exercise scenarios) nor a readable file", alliance.Clip(name))
 	}
 	if fi.Size() > exercise.MaxScenarioBytes {
 		return nil, nil, alliance.Errorf(alliance.EINVALID, "%s: %d bytes; a scenario is at most %d", name, fi.Size(), exercise.MaxScenarioBytes)
