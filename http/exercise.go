@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	nethttp "net/http"
@@ -56,12 +55,9 @@ func (s *Server) exerciseRoutes() {
 // decodeBody reads a JSON object strictly into v: unknown fields and
 // trailing data are EINVALID.
 func decodeBody(r *nethttp.Request, v any) error {
-	b, err := io.ReadAll(r.Body)
-	var tooBig *nethttp.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return alliance.Errorf(alliance.EINVALID, "The body is larger than %d bytes.", tooBig.Limit)
-	} else if err != nil {
-		return alliance.Errorf(alliance.EINVALID, "The body could not be read.")
+	b, err := readBody(r, "")
+	if err != nil {
+		return err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		b = []byte("{}")

@@ -95,12 +95,9 @@ func (s *Server) apiRecord(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if s.svc.Recorder == nil {
 		return alliance.Errorf(alliance.EFORBIDDEN, "This server is read-only.")
 	}
-	body, err := io.ReadAll(r.Body)
-	var tooBig *nethttp.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return alliance.Errorf(alliance.EINVALID, "The body is larger than %d bytes: send fewer events at a time.", tooBig.Limit)
-	} else if err != nil {
-		return alliance.Errorf(alliance.EINVALID, "The body could not be read.")
+	body, err := readBody(r, ": send fewer events at a time")
+	if err != nil {
+		return err
 	}
 	out, err := s.svc.Recorder.Record(r.Context(), t.Name, body)
 	if err != nil {
@@ -111,4 +108,17 @@ func (s *Server) apiRecord(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	w.WriteHeader(nethttp.StatusCreated)
 	_, err = fmt.Fprintf(w, "{\"stored\":%d,\"entries\":%d,\"head\":%q}\n", out.Stored, out.Entries, out.Head)
 	return err
+}
+
+// readBody reads a request's body, within the server's body limit: a body
+// over it is EINVALID, saying the limit and then hint.
+func readBody(r *nethttp.Request, hint string) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var tooBig *nethttp.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, alliance.Errorf(alliance.EINVALID, "The body is larger than %d bytes%s.", tooBig.Limit, hint)
+	} else if err != nil {
+		return nil, alliance.Errorf(alliance.EINVALID, "The body could not be read.")
+	}
+	return b, nil
 }
