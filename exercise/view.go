@@ -139,12 +139,9 @@ func (m *Manager) view(ctx context.Context, id, seat string) (View, error) {
 	defer l.mu.Unlock()
 	now := m.now().UTC()
 	st := l.st
-	delay := 0
-	if len(st.Actions) > 0 {
-		delay = st.Actions[0].Minutes
-	}
+	delay := st.delay()
 	if seat == SeatObserver && delay > 0 {
-		cut := now.Add(-time.Duration(delay) * time.Minute)
+		cut := now.Add(-delay)
 		past := newState(st.ID, st.Scenario)
 		for _, a := range st.Actions {
 			if a.At.After(cut) {
@@ -156,7 +153,7 @@ func (m *Manager) view(ctx context.Context, id, seat string) (View, error) {
 	}
 	v := View{ID: id, Name: st.Scenario.Name, Summary: st.Scenario.Summary, Scenario: st.Scenario.Slug(), Date: st.Scenario.Date, Seat: seat, Role: Role(seat),
 		SeatName: m.eng.States.Name(seat), Now: m.now().UTC(), Clock: st.Clock(now), Speed: st.Scenario.Speed, Running: st.running, Started: st.started,
-		Ended: st.Ended, Expires: l.info.Expires, Entries: st.Seq(), Delay: delay, Injects: []InjectView{}, Procedures: []*Procedure{}}
+		Ended: st.Ended, Expires: l.info.Expires, Entries: st.Seq(), Delay: int(delay / time.Minute), Injects: []InjectView{}, Procedures: []*Procedure{}}
 	if Role(seat) != "delegation" {
 		v.SeatName = map[string]string{SeatChair: "Chair (Secretary General)", SeatControl: "Exercise control", SeatObserver: "Observer"}[seat]
 	}
