@@ -26,7 +26,7 @@ var weakDomains = []string{
 	"livejournal.com", "stackexchange.com", "steelerslounge.com", "freerepublic.com",
 	// Reposts, aggregators and machine-translated copies.
 	"urdupoint.com", "pakistanpoint.com", "devdiscourse.com", "naslovi.net", "e-finance.com.ua",
-	"cherna.gora.me", "einnews.com", "pledgetimes.com", "thetimeshub.in", "everycrsreport.com",
+	"cherna.gora.me", "einnews.com", "einpresswire.com", "pledgetimes.com", "thetimeshub.in", "everycrsreport.com",
 	"global-regulation.com", "congressionalresearch.com", "docplayer.net", "docplayer.org",
 	"stringtranslate.com", "wikial.top", "hmong.in.th", "en-academic.com", "piglix.com",
 	"infogalactic.com", "talk.dob.jp", "newsbreak.com", "msn.com", "freenews.live",
