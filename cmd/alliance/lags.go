@@ -151,17 +151,22 @@ func (a *App) printCoverage(rows []accession.Coverage) error {
 			coverageSince, dated, n, 100*float64(dated)/float64(n), dep, 100*float64(dep)/float64(n))
 	}
 	for _, part := range []struct {
-		head string
-		get  func(accession.Coverage) []string
+		head, none string
+		get        func(accession.Coverage) []string
 	}{
-		{"No dated step of any kind", func(c accession.Coverage) []string { return c.NoStep }},
-		{"No dated deposit", func(c accession.Coverage) []string { return c.NoDeposit }},
+		{"No dated step of any kind", "none: every member has a dated step", func(c accession.Coverage) []string { return c.NoStep }},
+		{"No dated deposit", "none: every member's deposit is dated", func(c accession.Coverage) []string { return c.NoDeposit }},
 	} {
 		fmt.Fprintf(a.Stdout, "\n%s (what was searched: data/GAPS.md):\n", part.head)
+		none := true
 		for _, c := range rows {
 			if l := part.get(c); len(l) > 0 {
 				fmt.Fprintf(a.Stdout, "  %s %s  %s\n", c.Candidate, c.ProtocolSigned, strings.Join(l, " "))
+				none = false
 			}
+		}
+		if none {
+			fmt.Fprintln(a.Stdout, "  "+part.none)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -613,5 +614,45 @@ func TestLagsBasis(t *testing.T) {
 	}
 	if code, _, _ := run(t, db, "lags", "--basis", "vote"); code != 2 {
 		t.Errorf("--basis vote: exit %d, want 2", code)
+	}
+}
+
+// TestLagsCoverage: --coverage counts, per accession, the members the dataset
+// dates and lists those it cannot; its JSON and table agree, and it refuses
+// to be mixed with --stages.
+func TestLagsCoverage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, stderr := run(t, db, "lags", "--coverage", "--json")
+	if code != 0 {
+		t.Fatalf("lags --coverage: exit %d %s", code, stderr)
+	}
+	var rows []struct {
+		Candidate string   `json:"candidate"`
+		Members   int      `json:"members"`
+		Dated     []string `json:"dated"`
+		Deposited []string `json:"deposited"`
+		NoStep    []string `json:"no_step"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	var n, dated int
+	for _, r := range rows {
+		if r.Candidate == "RO" && (r.Members != 19 || len(r.Deposited) != 19) {
+			t.Errorf("Romania: %d members, %d deposits; want 19 and 19 (Verdragenbank 010618)", r.Members, len(r.Deposited))
+		}
+		if r.Candidate != "GR" && r.Candidate != "TR" && r.Candidate != "DE" && r.Candidate != "ES" {
+			n, dated = n+r.Members, dated+len(r.Dated)
+		}
+	}
+	if n != 351 {
+		t.Errorf("member × accession pairs since 1999 = %d, want 351 (16×3 + 19×7 + 26×2 + 28 + 29 + 30 + 31)", n)
+	}
+	_, table, _ := run(t, db, "lags", "--coverage")
+	if want := fmt.Sprintf("%d of %d member pairs have a dated step", dated, n); !strings.Contains(table, want) {
+		t.Errorf("the table does not say %q:\n%s", want, table)
+	}
+	if code, _, stderr := run(t, db, "lags", "--coverage", "--stages"); code != 2 || !strings.Contains(stderr, "choose one") {
+		t.Errorf("--coverage --stages: exit %d %s, want 2", code, stderr)
 	}
 }
