@@ -250,6 +250,24 @@ func StatusOf(h alliance.History, states alliance.States, org alliance.Org, cand
 	return st
 }
 
+// signedCandidates returns the candidates of org's signed accession protocols
+// (NATO) or treaties (EU), once each, in the order the record signs them.
+func signedCandidates(h alliance.History, org alliance.Org) []string {
+	var cands []string
+	seen := map[string]bool{}
+	for _, r := range h.Records() {
+		if r.Org == org && r.Type == alliance.ProtocolSigned {
+			for _, c := range r.States {
+				if !seen[c] {
+					seen[c] = true
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	return cands
+}
+
 // Lag is one member's ratification of one accession.
 type Lag struct {
 	Org            alliance.Org  `json:"org"`
@@ -274,17 +292,9 @@ func Lags(h alliance.History, states alliance.States, org alliance.Org) []Lag {
 // kind is left out. The empty step means each member's best date (its
 // deposit where known, otherwise its last known step: mixed bases).
 func LagsOn(h alliance.History, states alliance.States, org alliance.Org, basis alliance.Step) []Lag {
-	protocols := map[string]alliance.Date{}
-	for _, r := range h.Records() {
-		if r.Org == org && r.Type == alliance.ProtocolSigned {
-			for _, c := range r.States {
-				protocols[c] = r.Date
-			}
-		}
-	}
 	var out []Lag
 	last := h.Last()
-	for cand := range protocols {
+	for _, cand := range signedCandidates(h, org) {
 		st := StatusOf(h, states, org, cand, last)
 		for _, r := range st.Ratified {
 			if basis == "" {

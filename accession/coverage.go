@@ -31,17 +31,9 @@ type Coverage struct {
 // protocol (NATO) or treaty (EU) signature, in signature order, then by
 // candidate.
 func CoverageOf(h alliance.History, states alliance.States, org alliance.Org) []Coverage {
-	protocols := map[string]bool{}
-	for _, r := range h.Records() {
-		if r.Org == org && r.Type == alliance.ProtocolSigned {
-			for _, c := range r.States {
-				protocols[c] = true
-			}
-		}
-	}
 	last := h.Last()
-	out := make([]Coverage, 0, len(protocols))
-	for cand := range protocols {
+	var out []Coverage
+	for _, cand := range signedCandidates(h, org) {
 		st := StatusOf(h, states, org, cand, last)
 		c := Coverage{Org: org, Candidate: cand, ProtocolSigned: st.ProtocolSigned, Joined: st.Joined,
 			Dated: []string{}, Deposited: []string{}, NoStep: []string{}, NoDeposit: []string{}}

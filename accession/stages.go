@@ -44,21 +44,9 @@ func days(from, to alliance.Date) *int {
 // AllStages returns the timeline of every accession to org with a signed
 // protocol, in order of protocol signature, as the whole record has it.
 func AllStages(h alliance.History, states alliance.States, org alliance.Org) []Stages {
-	var cands []string
-	seen := map[string]bool{}
-	for _, r := range h.Records() {
-		if r.Org == org && r.Type == alliance.ProtocolSigned {
-			for _, c := range r.States {
-				if !seen[c] {
-					seen[c] = true
-					cands = append(cands, c)
-				}
-			}
-		}
-	}
 	last := h.Last()
 	var out []Stages
-	for _, c := range cands {
+	for _, c := range signedCandidates(h, org) {
 		st := StatusOf(h, states, org, c, last)
 		s := Stages{Org: org, Candidate: c, Applied: st.Applied, Invited: st.Invited,
 			CandidateStatus: st.CandidateStatus, NegotiationsOpened: st.NegotiationsOpened, ProtocolSigned: st.ProtocolSigned, Joined: st.Joined, Ratified: st.Ratified, Undated: len(st.Undated)}
