@@ -1,6 +1,9 @@
 package dataset_test
 
 import (
+	"io/fs"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -28,7 +31,7 @@ var weakDomains = []string{
 	"urdupoint.com", "pakistanpoint.com", "devdiscourse.com", "naslovi.net", "e-finance.com.ua",
 	"cherna.gora.me", "einnews.com", "einpresswire.com", "pledgetimes.com", "thetimeshub.in", "everycrsreport.com",
 	"global-regulation.com", "congressionalresearch.com", "docplayer.net", "docplayer.org",
-	"stringtranslate.com", "wikial.top", "hmong.in.th", "en-academic.com", "piglix.com",
+	"stringtranslate.com", "wikial.top", "academickids.com", "everything2.com", "hmong.in.th", "en-academic.com", "piglix.com",
 	"infogalactic.com", "talk.dob.jp", "newsbreak.com", "msn.com", "freenews.live",
 	"mywiloo.com", "windobi.com", "thecanadian.news", "socialbites.ca", "vintimes.in.ua",
 	"bestcurrentaffairs.com", "gstimes.in", "dzen.ru",
@@ -36,6 +39,9 @@ var weakDomains = []string{
 	"kenyan-post.com", "bafl.com", "ukrainetoday.org", "prologuejournal.com",
 	"westtimelines.com", "24newsglobe.com", "eumorningpost.com",
 }
+
+// urlKey finds a YAML "url:" value, quoted or not, flow or block style.
+var urlKey = regexp.MustCompile(`\burl:\s*"?(https?://[^\s"',}]+)`)
 
 // weak reports whether domain d is on the deny-list or under one of its domains.
 func weak(d string) bool {
@@ -57,6 +63,34 @@ func TestSources(t *testing.T) {
 				t.Errorf("%s: source on %s, which proves nothing (%s); find an official or news source or list the fact in data/GAPS.md", e.Where(), d, e.Source.URL)
 			}
 		}
+	})
+	t.Run("no weak domain in any file's sources", func(t *testing.T) {
+		// Geography overrides, border lengths, claims and the Article 5
+		// cases cite pages too, outside the events' schema: every URL after
+		// a "url:" key is held to the same deny-list.
+		check := func(name string, b []byte) {
+			for _, m := range urlKey.FindAllSubmatch(b, -1) {
+				if d := (alliance.Source{URL: string(m[1])}).Domain(); weak(d) {
+					t.Errorf("%s: source on %s, which proves nothing (%s)", name, d, m[1])
+				}
+			}
+		}
+		err := fs.WalkDir(data.FS, ".", func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasSuffix(p, ".yaml") {
+				return err
+			}
+			b, err := fs.ReadFile(data.FS, p)
+			check("data/"+p, b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile("../rules/testdata/cases.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("rules/testdata/cases.yaml", b)
 	})
 	t.Run("official share of the membership path", func(t *testing.T) {
 		// Issue 14's target: 80% or more of the membership, application,
